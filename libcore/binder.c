@@ -1,0 +1,2 @@
+/* binder.c — being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* components.c — being written. */
+#include "config.h"

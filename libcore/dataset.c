@@ -1,0 +1,2 @@
+/* dataset.c — being written. */
+#include "config.h"

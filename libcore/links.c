@@ -1,0 +1,2 @@
+/* links.c — being written. */
+#include "config.h"

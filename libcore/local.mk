@@ -1,0 +1,41 @@
+# libplum: the host library.
+lib_LTLIBRARIES += libplum.la
+
+pluminclude_HEADERS += \
+	libcore/plum/config.h \
+	libcore/plum/csv.h \
+	libcore/plum/dataset.h \
+	libcore/plum/error.h \
+	libcore/plum/matrix.h \
+	libcore/plum/params.h \
+	libcore/plum/plugin.h \
+	libcore/plum/plum.h \
+	libcore/plum/progress.h \
+	libcore/plum/registry.h \
+	libcore/plum/rng.h \
+	libcore/plum/state.h \
+	libcore/plum/threads.h
+
+libplum_la_SOURCES = \
+	libcore/binder.c libcore/binder.h \
+	libcore/components.c \
+	libcore/config.c \
+	libcore/csv.c \
+	libcore/dataset.c \
+	libcore/error.c \
+	libcore/links.c \
+	libcore/matrix.c \
+	libcore/progress.c \
+	libcore/registry.c \
+	libcore/rng.c \
+	libcore/state.c \
+	libcore/threads.c \
+	libcore/version.c
+
+libplum_la_CFLAGS = $(AM_CFLAGS) -DPLUM_PLUGIN_DIR='"$(pluginsdir)"'
+libplum_la_LDFLAGS = -version-info $(PLUM_LT_VERSION) -no-undefined \
+	-export-symbols-regex '^plum_' $(AM_LDFLAGS)
+libplum_la_LIBADD = $(GLIB_LIBS) $(YAML_LIBS) $(LAPACKE_LIBS) $(BLAS_LIBS) $(LTDL_LIBS) \
+	$(OPENMP_CFLAGS) -lm
+
+EXTRA_DIST += libcore/plum/version.h.in

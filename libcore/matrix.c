@@ -1,0 +1,2 @@
+/* matrix.c — being written. */
+#include "config.h"

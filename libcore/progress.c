@@ -1,0 +1,2 @@
+/* progress.c — being written. */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* registry.c — being written. */
+#include "config.h"

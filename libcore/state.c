@@ -1,0 +1,2 @@
+/* state.c — being written. */
+#include "config.h"

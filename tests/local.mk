@@ -1,0 +1,21 @@
+# Tests: GLib g_test programs speaking TAP through automake's tap-driver.sh. Plugins come from
+# the build tree only (PLUM_PLUGIN_SYSTEM_PATH is empty), so an installed plum never interferes.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_LOG_FLAGS = --tap
+AM_TESTS_ENVIRONMENT = \
+	PLUM_PLUGIN_SYSTEM_PATH= ; export PLUM_PLUGIN_SYSTEM_PATH; \
+	PLUM_PLUGIN_PATH='$(PLUGIN_BUILD_PATH)'; export PLUM_PLUGIN_PATH; \
+	PLUM_FIXTURE_DIR='$(abs_top_builddir)/tests/fixtures'; export PLUM_FIXTURE_DIR; \
+	PLUM_PROGRESS=quiet; export PLUM_PROGRESS; \
+	PLUM_NUM_THREADS=1; export PLUM_NUM_THREADS; \
+	G_TEST_SRCDIR='$(abs_top_srcdir)'; export G_TEST_SRCDIR; \
+	G_TEST_BUILDDIR='$(abs_top_builddir)'; export G_TEST_BUILDDIR; \
+	PLUM='$(abs_top_builddir)/plum'; export PLUM; \
+	G_DEBUG=fatal-criticals; export G_DEBUG;
+
+TEST_LIBS = libplum.la $(GLIB_LIBS) $(BLAS_LIBS) $(LAPACKE_LIBS) -lm
+
+# Fixture plugins are noinst shared modules: -rpath makes libtool build them shared.
+FIXTURE_LINK_FLAGS = $(PLUGIN_LINK_FLAGS) -rpath /nowhere
+
+EXTRA_DIST += tests/data
