@@ -1,2 +1,367 @@
+/* plum.c — the `plum` command: a thin layer over the public API of libplum.
+ *
+ * Each subcommand parses its own options and calls the library; nothing here knows about a
+ * particular algorithm. Exit codes (documented in plum(1)): 0 success, 1 a run failed
+ * (numerical failure, I/O), 2 usage error, 3 invalid configuration, 4 invalid data, 5 a plugin
+ * is missing or was refused.
+ */
 #include "config.h"
-int main(void) { return 0; }
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <plum/plum.h>
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_CONFIG = 3,
+  EXIT_DATA = 4,
+  EXIT_PLUGIN = 5,
+};
+
+typedef struct {
+  const char *name;
+  const char *args;
+  const char *summary;
+  int (*run)(int argc, char **argv);
+} Command;
+
+/* Maps an error to the documented exit status and prints it. */
+static int
+fail(GError *error)
+{
+  int status = EXIT_FAILED;
+  if (error->domain == PLUM_CONFIG_ERROR)
+    status = EXIT_CONFIG;
+  else if (error->domain == PLUM_DATA_ERROR)
+    status = EXIT_DATA;
+  else if (error->domain == PLUM_PLUGIN_ERROR)
+    status = EXIT_PLUGIN;
+  else if (error->domain == G_OPTION_ERROR)
+    status = EXIT_USAGE;
+  g_printerr("plum: %s\n", error->message);
+  g_error_free(error);
+  return status;
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+  g_printerr("plum: ");
+  g_printerr(fmt, arg);
+  g_printerr("\nTry 'plum --help'.\n");
+  return EXIT_USAGE;
+}
+
+/* Parses a subcommand's options; prints help and exits 0 on --help. */
+static gboolean
+parse_options(const char *command, const char *args, const GOptionEntry *entries, int *argc,
+              char ***argv, GError **error)
+{
+  char *summary = g_strdup_printf("%s %s", command, args);
+  GOptionContext *ctx = g_option_context_new(summary);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  gboolean ok = g_option_context_parse(ctx, argc, argv, error);
+  g_option_context_free(ctx);
+  g_free(summary);
+  return ok;
+}
+
+static PlumRegistry *
+registry_or_fail(int *status)
+{
+  GError *error = NULL;
+  PlumRegistry *reg = plum_registry_get_default(&error);
+  if (reg == NULL)
+    *status = fail(error);
+  return reg;
+}
+
+/* plum plugins ------------------------------------------------------------------------------ */
+
+static int
+cmd_plugins(int argc, char **argv)
+{
+  char *kind_name = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+      {"kind", 'k', 0, G_OPTION_ARG_STRING, &kind_name,
+       "only components of KIND (model, optimizer, kernel, activation, cost, family)", "KIND"},
+      {"all", 'a', 0, G_OPTION_ARG_NONE, &all, "also list refused modules and why", NULL},
+      {NULL},
+  };
+  GError *error = NULL;
+  if (!parse_options("plugins", "- list the components plum can use", entries, &argc, &argv,
+                     &error))
+    return fail(error);
+  PlumComponentKind kind = 0;
+  if (kind_name != NULL && (kind = plum_kind_from_string(kind_name)) == 0) {
+    int status = usage_error("unknown kind '%s' (model, optimizer, kernel, activation, cost, "
+                             "family)",
+                             kind_name);
+    g_free(kind_name);
+    return status;
+  }
+  g_free(kind_name);
+  int status = EXIT_OK;
+  PlumRegistry *reg = registry_or_fail(&status);
+  if (reg == NULL)
+    return status;
+
+  printf("%-10s %-24s %-8s %-60s %s\n", "KIND", "NAME", "VERSION", "MODULE", "SUMMARY");
+  for (size_t i = 0; i < plum_registry_n_components(reg); i++) {
+    const PlumComponent *c = plum_registry_component_at(reg, i);
+    if (kind != 0 && plum_component_kind(c) != kind)
+      continue;
+    const PlumModule *m = plum_component_module(c);
+    printf("%-10s %-24s %-8s %-60s %s\n", plum_kind_to_string(plum_component_kind(c)),
+           plum_component_name(c), plum_module_version(m), plum_module_path(m),
+           plum_component_summary(c));
+  }
+  if (!all)
+    return EXIT_OK;
+  printf("\nRefused modules:\n");
+  size_t refused = 0;
+  for (size_t i = 0; i < plum_registry_n_modules(reg); i++) {
+    const PlumModule *m = plum_registry_module_at(reg, i);
+    if (plum_module_error(m) == NULL)
+      continue;
+    printf("  %s\n", plum_module_error(m)->message);
+    refused++;
+  }
+  if (refused == 0)
+    printf("  (none)\n");
+  printf("\nSearch path:\n");
+  for (const char *const *dir = plum_registry_search_path(reg); *dir; dir++)
+    printf("  %s\n", *dir);
+  return EXIT_OK;
+}
+
+/* plum info --------------------------------------------------------------------------------- */
+
+static const char *
+param_type_name(const PlumParamSpec *s)
+{
+  switch (s->type) {
+  case PLUM_PARAM_BOOL:
+    return "bool";
+  case PLUM_PARAM_INT:
+    return "int";
+  case PLUM_PARAM_REAL:
+    return "real";
+  case PLUM_PARAM_STRING:
+    return "string";
+  case PLUM_PARAM_ENUM:
+    return "enum";
+  case PLUM_PARAM_REAL_ARRAY:
+    return "real[]";
+  case PLUM_PARAM_INT_ARRAY:
+    return "int[]";
+  case PLUM_PARAM_COMPONENT:
+    return plum_kind_to_string(s->component_kind);
+  case PLUM_PARAM_COMPONENT_LIST:
+    return "component[]";
+  case PLUM_PARAM_RECORD_LIST:
+    return "record[]";
+  case PLUM_PARAM_RECORD:
+    return "record";
+  }
+  return "?";
+}
+
+static char *
+param_default(const PlumParamSpec *s)
+{
+  if (s->flags & PLUM_PARAM_REQUIRED)
+    return g_strdup("(required)");
+  switch (s->type) {
+  case PLUM_PARAM_BOOL:
+    return g_strdup(s->def_int ? "true" : "false");
+  case PLUM_PARAM_INT:
+    return g_strdup_printf("%" G_GINT64_FORMAT, s->def_int);
+  case PLUM_PARAM_REAL:
+    return g_strdup_printf("%g", s->def_real);
+  case PLUM_PARAM_ENUM:
+    return g_strdup(s->choices[s->def_int]);
+  case PLUM_PARAM_STRING:
+  case PLUM_PARAM_COMPONENT:
+    return g_strdup(s->def_string ? s->def_string : "(none)");
+  case PLUM_PARAM_REAL_ARRAY: {
+    GString *out = g_string_new("[");
+    for (size_t i = 0; i < s->def_len; i++)
+      g_string_append_printf(out, "%s%g", i ? ", " : "", s->def_reals[i]);
+    g_string_append_c(out, ']');
+    return g_string_free(out, FALSE);
+  }
+  default:
+    return g_strdup("[]");
+  }
+}
+
+static char *
+param_constraints(const PlumParamSpec *s)
+{
+  GString *out = g_string_new(NULL);
+  if (s->type == PLUM_PARAM_ENUM) {
+    g_string_append(out, "one of");
+    for (const char *const *c = s->choices; *c; c++)
+      g_string_append_printf(out, " %s", *c);
+  } else if (!(s->min == 0 && s->max == 0)) {
+    g_string_append_printf(out, "%c%g, %g%c", (s->flags & PLUM_PARAM_MIN_EXCLUSIVE) ? '(' : '[',
+                           s->min, s->max, (s->flags & PLUM_PARAM_MAX_EXCLUSIVE) ? ')' : ']');
+  }
+  if (s->flags & PLUM_PARAM_LEARNABLE)
+    g_string_append(out, " learnable");
+  if (s->flags & PLUM_PARAM_LOG_SCALE)
+    g_string_append(out, " log-scale");
+  return g_string_free(out, FALSE);
+}
+
+static void
+print_params(const PlumParamSpec *specs, size_t n, int indent)
+{
+  for (size_t i = 0; i < n; i++) {
+    const PlumParamSpec *s = &specs[i];
+    char *def = param_default(s), *cons = param_constraints(s);
+    printf("%*s%-*s %-11s %-14s %-24s %s\n", indent, "", 22 - indent, s->name, param_type_name(s),
+           def, g_strstrip(cons), s->doc ? s->doc : "");
+    g_free(def);
+    g_free(cons);
+    if (s->type == PLUM_PARAM_RECORD || s->type == PLUM_PARAM_RECORD_LIST)
+      print_params(s->fields, s->n_fields, indent + 2);
+  }
+}
+
+static const struct {
+  guint64 bit;
+  const char *name;
+} cap_names[] = {
+    {PLUM_CAP_SUPERVISED, "supervised"},       {PLUM_CAP_CLASSIFIER, "classifier"},
+    {PLUM_CAP_REGRESSOR, "regressor"},         {PLUM_CAP_CLUSTERER, "clusterer"},
+    {PLUM_CAP_TRANSFORMER, "transformer"},     {PLUM_CAP_MULTI_OUTPUT, "multi-output"},
+    {PLUM_CAP_ALLOW_NAN, "allows-nan"},        {PLUM_CAP_NEEDS_GRADIENT, "needs-gradient"},
+    {PLUM_CAP_NEEDS_SEPARABLE, "minibatch"},   {PLUM_CAP_USES_BOUNDS, "uses-bounds"},
+    {PLUM_CAP_OUTPUT_SOFTMAX, "softmax-output"}, {PLUM_CAP_OUTPUT_SIGMOID, "sigmoid-output"},
+    {PLUM_CAP_FUSES_SOFTMAX, "fuses-softmax"}, {PLUM_CAP_FUSES_SIGMOID, "fuses-sigmoid"},
+};
+
+/* KIND/NAME, or a NAME that only one kind has. */
+static const PlumComponent *
+find_component(const PlumRegistry *reg, const char *spec, GError **error)
+{
+  const char *slash = strchr(spec, '/');
+  if (slash != NULL) {
+    char *kind_name = g_strndup(spec, (size_t)(slash - spec));
+    PlumComponentKind kind = plum_kind_from_string(kind_name);
+    g_free(kind_name);
+    if (kind == 0) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "'%s' does not start with a kind (model, optimizer, kernel, activation, cost, "
+                  "family)",
+                  spec);
+      return NULL;
+    }
+    return plum_registry_lookup(reg, kind, slash + 1, error);
+  }
+  const PlumComponent *found = NULL;
+  for (PlumComponentKind k = PLUM_KIND_MODEL; k <= PLUM_KIND_LAST; k++) {
+    const PlumComponent *c = plum_registry_find(reg, k, spec);
+    if (c != NULL && found != NULL) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "'%s' names components of several kinds: write KIND/%s", spec, spec);
+      return NULL;
+    }
+    found = c ? c : found;
+  }
+  if (found == NULL)
+    g_set_error(error, PLUM_PLUGIN_ERROR, PLUM_PLUGIN_ERROR_NOT_FOUND,
+                "no component named '%s' (see 'plum plugins')", spec);
+  return found;
+}
+
+static int
+cmd_info(int argc, char **argv)
+{
+  const GOptionEntry entries[] = {{NULL}};
+  GError *error = NULL;
+  if (!parse_options("info", "KIND/NAME - describe a component and its parameters", entries,
+                     &argc, &argv, &error))
+    return fail(error);
+  if (argc != 2)
+    return usage_error("info takes one KIND/NAME%s", "");
+  int status = EXIT_OK;
+  PlumRegistry *reg = registry_or_fail(&status);
+  if (reg == NULL)
+    return status;
+  const PlumComponent *c = find_component(reg, argv[1], &error);
+  if (c == NULL)
+    return fail(error);
+
+  const PlumModule *m = plum_component_module(c);
+  printf("%s/%s — %s\n", plum_kind_to_string(plum_component_kind(c)), plum_component_name(c),
+         plum_component_summary(c));
+  printf("module:  %s %s (%s) %s\n", plum_module_name(m), plum_module_version(m),
+         plum_module_license(m), plum_module_path(m));
+  printf("caps:   ");
+  for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++)
+    if (plum_component_caps(c) & cap_names[i].bit)
+      printf(" %s", cap_names[i].name);
+  printf("\n\n");
+  size_t n = plum_component_n_params(c);
+  if (n == 0) {
+    printf("no parameters\n");
+    return EXIT_OK;
+  }
+  printf("%-22s %-11s %-14s %-24s %s\n", "PARAMETER", "TYPE", "DEFAULT", "RANGE", "DESCRIPTION");
+  print_params(plum_component_param(c, 0), n, 0);
+  return EXIT_OK;
+}
+
+/* Dispatch ----------------------------------------------------------------------------------- */
+
+static const Command commands[] = {
+    {"plugins", "[--kind KIND] [--all]", "list the components plum can use", cmd_plugins},
+    {"info", "KIND/NAME", "describe a component and its parameters", cmd_info},
+};
+
+static void
+print_help(void)
+{
+  printf("Usage: plum COMMAND [OPTIONS]\n\n"
+         "plum is a machine-learning framework whose every algorithm is a plugin.\n\n"
+         "Commands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    printf("  %-8s %-34s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+  printf("\nOptions:\n"
+         "  -h, --help     show this help\n"
+         "  --version      show the version\n\n"
+         "'plum COMMAND --help' describes a command. Plugins are searched in PLUM_PLUGIN_PATH,\n"
+         "then PLUM_PLUGIN_SYSTEM_PATH (default %s).\n\n"
+         "Exit status: 0 success, 1 the run failed, 2 usage error, 3 invalid configuration,\n"
+         "4 invalid data, 5 a plugin is missing or was refused.\n",
+         PLUM_PLUGIN_DIR);
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  if (argc < 2)
+    return usage_error("no command given%s", "");
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    print_help();
+    return EXIT_OK;
+  }
+  if (strcmp(cmd, "--version") == 0) {
+    printf("plum %s (plugin ABI %d.%d)\n", plum_version(), PLUM_ABI_MAJOR, PLUM_ABI_MINOR);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(cmd, commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  return usage_error("unknown command '%s'", cmd);
+}
