@@ -130,6 +130,8 @@ param_field_size(PlumParamType type)
     return sizeof(PlumBindingList);
   case PLUM_PARAM_RECORD_LIST:
     return sizeof(PlumRecordList);
+  case PLUM_PARAM_STRING_ARRAY:
+    return sizeof(char **);
   case PLUM_PARAM_RECORD:
     return 0; /* the record's own size, checked by the caller */
   }
@@ -266,7 +268,7 @@ check_one_spec(const PlumPluginDesc *desc, const char *where, PlumParamSpec *s,
                 s->name ? s->name : "(null)");
     return FALSE;
   }
-  if (s->type < PLUM_PARAM_BOOL || s->type > PLUM_PARAM_RECORD) {
+  if (s->type < PLUM_PARAM_BOOL || s->type > PLUM_PARAM_STRING_ARRAY) {
     g_set_error(error, PLUM_PLUGIN_ERROR, PLUM_PLUGIN_ERROR_INVALID,
                 "%s: parameter '%s' has unknown type %d", where, s->name, (int)s->type);
     return FALSE;

@@ -168,6 +168,8 @@ param_type_name(const PlumParamSpec *s)
     return "record[]";
   case PLUM_PARAM_RECORD:
     return "record";
+  case PLUM_PARAM_STRING_ARRAY:
+    return "string[]";
   }
   return "?";
 }

@@ -11,7 +11,7 @@
  *   REAL_ARRAY PlumRealArray · INT_ARRAY PlumIntArray · COMPONENT PlumBinding *
  *   COMPONENT_LIST PlumBindingList · RECORD_LIST PlumRecordList (records of `record_size`
  *   bytes, each bound against `fields`) · RECORD the embedded struct itself, bound against
- *   `fields`
+ *   `fields` · STRING_ARRAY char ** (NULL-terminated; NULL when absent without default)
  * Strings, arrays and nested bindings belong to the binding and live as long as it does.
  */
 #ifndef PLUM_PARAMS_H
@@ -50,6 +50,7 @@ typedef enum {
   PLUM_PARAM_COMPONENT_LIST,
   PLUM_PARAM_RECORD_LIST,
   PLUM_PARAM_RECORD, /* one nested record of `fields`, embedded in the params struct */
+  PLUM_PARAM_STRING_ARRAY, /* a YAML sequence of strings */
 } PlumParamType;
 
 typedef enum {
