@@ -19,3 +19,8 @@ TEST_LIBS = libplum.la $(GLIB_LIBS) $(BLAS_LIBS) $(LAPACKE_LIBS) -lm
 FIXTURE_LINK_FLAGS = $(PLUGIN_LINK_FLAGS) -rpath /nowhere
 
 EXTRA_DIST += tests/data
+
+check_PROGRAMS += tests/test-config
+TESTS += tests/test-config
+tests_test_config_SOURCES = tests/test-config.c
+tests_test_config_LDADD = $(TEST_LIBS)

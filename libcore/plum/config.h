@@ -53,8 +53,11 @@ const char *plum_config_node_key_at(const PlumConfigNode *node, size_t i);
 const PlumConfigNode *plum_config_node_value_at(const PlumConfigNode *node, size_t i);
 const PlumConfigNode *plum_config_node_get(const PlumConfigNode *node, const char *key);
 const PlumConfigNode *plum_config_node_item(const PlumConfigNode *node, size_t i);
-/* "file:line:column" of the node (transfer none). */
+/* "file:line:column" of the node, or "--set a.b.c" for a node an override wrote
+ * (transfer none). */
 const char *plum_config_node_location(const PlumConfigNode *node);
+/* Mappings: where the i-th key is written (transfer none; NULL when out of range). */
+const char *plum_config_node_key_location_at(const PlumConfigNode *node, size_t i);
 
 /* Binding ------------------------------------------------------------------------------------ */
 
