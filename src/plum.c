@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include <plum/plum.h>
@@ -47,12 +49,17 @@ fail(GError *error)
   return status;
 }
 
+static int usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
 static int
-usage_error(const char *fmt, const char *arg)
+usage_error(const char *fmt, ...)
 {
-  g_printerr("plum: ");
-  g_printerr(fmt, arg);
-  g_printerr("\nTry 'plum --help'.\n");
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_printerr("plum: %s\nTry 'plum --help'.\n", msg);
+  g_free(msg);
   return EXIT_USAGE;
 }
 
@@ -293,7 +300,7 @@ cmd_info(int argc, char **argv)
                      &argc, &argv, &error))
     return fail(error);
   if (argc != 2)
-    return usage_error("info takes one KIND/NAME%s", "");
+    return usage_error("info takes one KIND/NAME");
   int status = EXIT_OK;
   PlumRegistry *reg = registry_or_fail(&status);
   if (reg == NULL)
@@ -322,9 +329,267 @@ cmd_info(int argc, char **argv)
   return EXIT_OK;
 }
 
+/* plum run / validate ------------------------------------------------------------------------ */
+
+static gboolean
+summary_real(const PlumState *sm, const char *key, double *out)
+{
+  return plum_state_has(sm, key) && plum_state_get_real(sm, key, out, NULL);
+}
+
+/* Metric names present in the summary, from the keys "<split>.<metric>" of the training rows. */
+static GPtrArray *
+summary_metrics(const PlumState *sm)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (size_t i = 0; i < plum_state_size(sm); i++) {
+    const char *key = plum_state_name_at(sm, i);
+    if (g_str_has_prefix(key, "train.") && plum_state_type_at(sm, i) == PLUM_STATE_REALS &&
+        !g_str_has_prefix(key, "train.time."))
+      g_ptr_array_add(names, g_strdup(key + strlen("train.")));
+  }
+  return names;
+}
+
+static void
+print_confusion(const PlumState *sm, const char *split, const char *const *classes)
+{
+  char key[64];
+  g_snprintf(key, sizeof key, "%s.confusion", split);
+  size_t n = 0;
+  const gint64 *counts = plum_state_has(sm, key) ? plum_state_get_ints(sm, key, 0, &n, NULL)
+                                                 : NULL;
+  size_t k = (size_t)sqrt((double)n);
+  if (counts == NULL || k * k != n || classes == NULL || g_strv_length((char **)classes) != k)
+    return;
+  printf("\nconfusion matrix (%s rows; rows: true class, columns: predicted)\n%14s", split, "");
+  for (size_t j = 0; j < k; j++)
+    printf(" %10.10s", classes[j]);
+  printf("\n");
+  for (size_t i = 0; i < k; i++) {
+    printf("%14.14s", classes[i]);
+    for (size_t j = 0; j < k; j++)
+      printf(" %10" G_GINT64_FORMAT, counts[i * k + j]);
+    printf("\n");
+  }
+}
+
+static void
+print_summary(const PlumPipeline *p, const char *file)
+{
+  const PlumState *sm = plum_pipeline_summary(p);
+  double v;
+  const char *split = plum_state_has(sm, "holdout.time.predict") ? "holdout"
+                      : plum_state_has(sm, "test.time.predict")  ? "test"
+                                                                 : NULL;
+  gint64 seed = 0, rows = 0, feats = 0, threads = 0, eval_rows = 0;
+  plum_state_get_int(sm, "seed", &seed, NULL);
+  plum_state_get_int(sm, "threads", &threads, NULL);
+  plum_state_get_int(sm, "train.rows", &rows, NULL);
+  plum_state_get_int(sm, "train.features", &feats, NULL);
+  printf("%s: seed %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " thread%s\n", file, seed, threads,
+         threads == 1 ? "" : "s");
+  printf("data: %" G_GINT64_FORMAT " training rows, %" G_GINT64_FORMAT " features", rows, feats);
+  if (split != NULL && plum_state_get_int(sm, "eval.rows", &eval_rows, NULL))
+    printf("; %" G_GINT64_FORMAT " %s rows", eval_rows, split);
+  printf("\n");
+
+  GPtrArray *metrics = summary_metrics(sm);
+  gboolean cv = FALSE;
+  for (size_t i = 0; i < metrics->len && !cv; i++) {
+    char key[160];
+    g_snprintf(key, sizeof key, "cv.%s.mean", (char *)metrics->pdata[i]);
+    cv = plum_state_has(sm, key);
+  }
+  if (metrics->len > 0) {
+    printf("\n%-20s %12s %20s %12s\n", "metric", split ? split : "", cv ? "cv mean ± std" : "",
+           "train");
+    for (size_t i = 0; i < metrics->len; i++) {
+      const char *m = metrics->pdata[i];
+      char key[160], cell[64] = "";
+      printf("%-20s", m);
+      g_snprintf(key, sizeof key, "%s.%s", split ? split : "", m);
+      printf(" %12s", split && summary_real(sm, key, &v) ? g_ascii_formatd(cell, sizeof cell, "%.4f", v) : "");
+      double mean, sd;
+      g_snprintf(key, sizeof key, "cv.%s.mean", m);
+      gboolean have = summary_real(sm, key, &mean);
+      g_snprintf(key, sizeof key, "cv.%s.std", m);
+      have = have && summary_real(sm, key, &sd);
+      g_snprintf(cell, sizeof cell, "%.4f ± %.4f", mean, sd);
+      printf(" %21s", have ? cell : "");
+      g_snprintf(key, sizeof key, "train.%s", m);
+      printf(" %12s\n", summary_real(sm, key, &v) ? g_ascii_formatd(cell, sizeof cell, "%.4f", v) : "");
+    }
+  }
+  g_ptr_array_unref(metrics);
+  print_confusion(sm, split ? split : "train", plum_pipeline_classes(p));
+  printf("\ntimings:");
+  static const char *const timers[] = {"load", "search", "cv", "fit"};
+  for (size_t i = 0; i < G_N_ELEMENTS(timers); i++) {
+    char key[32];
+    g_snprintf(key, sizeof key, "time.%s", timers[i]);
+    if (summary_real(sm, key, &v))
+      printf(" %s %.3f s", timers[i], v);
+  }
+  printf("\n");
+}
+
+/* --set options, collected in order. */
+static gboolean
+collect_override(const char *option, const char *value, gpointer data, GError **error)
+{
+  g_ptr_array_add(data, g_strdup(value));
+  return TRUE;
+}
+
+typedef struct {
+  GPtrArray *overrides;
+  gboolean print_config;
+  gboolean quiet;
+} RunOptions;
+
+static PlumPipeline *
+open_pipeline(const char *command, int *argc, char ***argv, RunOptions *ro, int *status)
+{
+  ro->overrides = g_ptr_array_new_with_free_func(g_free);
+  GOptionEntry entries[] = {
+      {"set", 's', 0, G_OPTION_ARG_CALLBACK, (gpointer)collect_override,
+       "override a parameter, e.g. model.optimizer=adam (repeatable)", "KEY.PATH=VALUE"},
+      {"print-config", 0, 0, G_OPTION_ARG_NONE, &ro->print_config,
+       "print the fully resolved configuration and exit", NULL},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &ro->quiet, "no progress output", NULL},
+      {NULL},
+  };
+  GError *error = NULL;
+  char *summary = g_strdup_printf("%s", "PIPELINE.yaml");
+  GOptionContext *ctx = g_option_context_new(summary);
+  GOptionGroup *group = g_option_group_new("main", "", "", ro->overrides, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
+  gboolean ok = g_option_context_parse(ctx, argc, argv, &error);
+  g_option_context_free(ctx);
+  g_free(summary);
+  if (!ok) {
+    *status = fail(error);
+    return NULL;
+  }
+  if (*argc != 2) {
+    *status = usage_error("%s takes one pipeline file", command);
+    return NULL;
+  }
+  if (ro->quiet)
+    plum_progress_set_default_mode(PLUM_PROGRESS_QUIET);
+  g_ptr_array_add(ro->overrides, NULL);
+  PlumPipeline *p = plum_pipeline_new_from_file((*argv)[1],
+                                                (const char *const *)ro->overrides->pdata, &error);
+  if (p == NULL)
+    *status = fail(error);
+  return p;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+  RunOptions ro = {0};
+  int status = EXIT_OK;
+  PlumPipeline *p = open_pipeline("run", &argc, &argv, &ro, &status);
+  if (p != NULL && ro.print_config) {
+    char *yaml = plum_pipeline_to_yaml(p);
+    fputs(yaml, stdout);
+    g_free(yaml);
+  } else if (p != NULL) {
+    GError *error = NULL;
+    if (plum_pipeline_run(p, NULL, &error))
+      print_summary(p, argv[1]);
+    else
+      status = fail(error);
+  }
+  plum_pipeline_free(p);
+  g_ptr_array_unref(ro.overrides);
+  return status;
+}
+
+static int
+cmd_validate(int argc, char **argv)
+{
+  RunOptions ro = {0};
+  int status = EXIT_OK;
+  PlumPipeline *p = open_pipeline("validate", &argc, &argv, &ro, &status);
+  if (p != NULL)
+    printf("%s: valid\n", argv[1]);
+  plum_pipeline_free(p);
+  g_ptr_array_unref(ro.overrides);
+  return status;
+}
+
+/* plum predict / inspect --------------------------------------------------------------------- */
+
+static int
+cmd_predict(int argc, char **argv)
+{
+  char *model = NULL, *data = NULL, *output = NULL;
+  const GOptionEntry entries[] = {
+      {"model", 'm', 0, G_OPTION_ARG_FILENAME, &model, "model file written by plum run", "FILE"},
+      {"data", 'd', 0, G_OPTION_ARG_FILENAME, &data, "CSV with the training features", "CSV"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+       "predictions CSV to write (default: standard output)", "FILE"},
+      {NULL},
+  };
+  GError *error = NULL;
+  int status = EXIT_OK;
+  if (!parse_options("predict", "- predict with a saved model", entries, &argc, &argv, &error))
+    status = fail(error);
+  else if (model == NULL || data == NULL || argc != 1)
+    status = usage_error("predict needs --model FILE and --data CSV");
+  PlumPipeline *p = status == EXIT_OK ? plum_pipeline_load(model, &error) : NULL;
+  gboolean has_labels = FALSE;
+  PlumDataset *ds = p ? plum_pipeline_read_csv(p, data, &has_labels, &error) : NULL;
+  PlumPredictions *pred = ds ? plum_pipeline_predict(p, ds->X, &error) : NULL;
+  if (pred != NULL && output != NULL) {
+    plum_pipeline_write_predictions(p, pred, NULL, output, &error);
+  } else if (pred != NULL) {
+    char *csv = plum_pipeline_format_predictions(p, pred, NULL);
+    fputs(csv, stdout);
+    g_free(csv);
+  }
+  if (status == EXIT_OK && error != NULL)
+    status = fail(error);
+  plum_predictions_free(pred);
+  plum_dataset_free(ds);
+  plum_pipeline_free(p);
+  g_free(model);
+  g_free(data);
+  g_free(output);
+  return status;
+}
+
+static int
+cmd_inspect(int argc, char **argv)
+{
+  const GOptionEntry entries[] = {{NULL}};
+  GError *error = NULL;
+  if (!parse_options("inspect", "MODEL - describe a saved model", entries, &argc, &argv, &error))
+    return fail(error);
+  if (argc != 2)
+    return usage_error("inspect takes one model file");
+  PlumPipeline *p = plum_pipeline_load(argv[1], &error);
+  if (p == NULL)
+    return fail(error);
+  char *text = plum_pipeline_describe(p);
+  printf("%s: plum model file\n%s", argv[1], text);
+  g_free(text);
+  plum_pipeline_free(p);
+  return EXIT_OK;
+}
+
 /* Dispatch ----------------------------------------------------------------------------------- */
 
 static const Command commands[] = {
+    {"run", "PIPELINE.yaml [--set K=V]...", "train, evaluate and write the outputs", cmd_run},
+    {"validate", "PIPELINE.yaml [--set K=V]...", "check a pipeline without running it",
+     cmd_validate},
+    {"predict", "--model FILE --data CSV [-o OUT]", "predict with a saved model", cmd_predict},
+    {"inspect", "MODEL", "describe a saved model", cmd_inspect},
     {"plugins", "[--kind KIND] [--all]", "list the components plum can use", cmd_plugins},
     {"info", "KIND/NAME", "describe a component and its parameters", cmd_info},
 };
@@ -352,7 +617,7 @@ main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
   if (argc < 2)
-    return usage_error("no command given%s", "");
+    return usage_error("no command given");
   const char *cmd = argv[1];
   if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
     print_help();
