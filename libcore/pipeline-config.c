@@ -12,6 +12,7 @@
 
 #include <plum/csv.h>
 #include <plum/metrics.h>
+#include <plum/pipeline.h>
 #include <plum/plugin.h>
 
 #include "pipeline-config.h"
@@ -113,6 +114,13 @@ static const PlumParamSpec pipeline_specs[] = {
     RECORD_SPEC(search, search_specs, "hyperparameter search (optional)"),
     RECORD_SPEC(output, output_specs, "files written"),
 };
+
+const PlumParamSpec *
+plum_pipeline_schema(size_t *n_out)
+{
+  *n_out = G_N_ELEMENTS(pipeline_specs);
+  return pipeline_specs;
+}
 
 int
 plum_pipeline_config_task(const PlumPipelineConfig *cfg)

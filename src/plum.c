@@ -301,6 +301,14 @@ cmd_info(int argc, char **argv)
     return fail(error);
   if (argc != 2)
     return usage_error("info takes one KIND/NAME");
+  if (strcmp(argv[1], "pipeline") == 0) {
+    size_t n;
+    const PlumParamSpec *specs = plum_pipeline_schema(&n);
+    printf("pipeline — the keys of a pipeline file (see doc/pipeline.md)\n\n");
+    printf("%-22s %-11s %-14s %-24s %s\n", "KEY", "TYPE", "DEFAULT", "RANGE", "DESCRIPTION");
+    print_params(specs, n, 0);
+    return EXIT_OK;
+  }
   int status = EXIT_OK;
   PlumRegistry *reg = registry_or_fail(&status);
   if (reg == NULL)
@@ -591,7 +599,7 @@ static const Command commands[] = {
     {"predict", "--model FILE --data CSV [-o OUT]", "predict with a saved model", cmd_predict},
     {"inspect", "MODEL", "describe a saved model", cmd_inspect},
     {"plugins", "[--kind KIND] [--all]", "list the components plum can use", cmd_plugins},
-    {"info", "KIND/NAME", "describe a component and its parameters", cmd_info},
+    {"info", "KIND/NAME | pipeline", "describe a component, or the pipeline file", cmd_info},
 };
 
 static void

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include <plum/dataset.h>
 #include <plum/matrix.h>
+#include <plum/params.h>
 #include <plum/state.h>
 
 G_BEGIN_DECLS
@@ -73,6 +74,10 @@ gboolean plum_pipeline_write_predictions(const PlumPipeline *p, const PlumPredic
  * evaluate, write outputs. `summary` (nullable) receives the metrics and timings as named
  * values ("holdout.accuracy", "cv.accuracy.mean", "time.fit"…). */
 gboolean plum_pipeline_run(PlumPipeline *p, PlumState *summary, GError **error);
+
+/* (transfer none) The schema of the pipeline document itself (what `plum info pipeline`
+ * prints and doc/pipeline.md is generated from). */
+const PlumParamSpec *plum_pipeline_schema(size_t *n_out);
 
 /* Model files. */
 gboolean plum_pipeline_save(const PlumPipeline *p, const char *path, GError **error);
