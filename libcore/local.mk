@@ -23,6 +23,7 @@ libplum_la_SOURCES = \
 	libcore/csv.c \
 	libcore/dataset.c \
 	libcore/error.c \
+	libcore/gradcheck.c \
 	libcore/links.c \
 	libcore/matrix.c \
 	libcore/progress.c \
