@@ -24,3 +24,8 @@ check_PROGRAMS += tests/test-config
 TESTS += tests/test-config
 tests_test_config_SOURCES = tests/test-config.c
 tests_test_config_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-binder
+TESTS += tests/test-binder
+tests_test_binder_SOURCES = tests/test-binder.c
+tests_test_binder_LDADD = $(TEST_LIBS)

@@ -81,6 +81,9 @@ gboolean plum_params_bind(const PlumRegistry *reg, const PlumParamSpec *specs, s
 /* Fills defaults only. */
 gboolean plum_params_defaults(const PlumRegistry *reg, const PlumParamSpec *specs,
                               size_t n_specs, const char *path, void *params, GError **error);
+/* The values of a bound schema table as a YAML block mapping, defaults included
+ * (transfer full). */
+char *plum_params_to_yaml(const PlumParamSpec *specs, size_t n_specs, const void *params);
 /* Frees what the binder allocated inside params (strings, arrays, nested bindings) and zeroes. */
 void plum_params_clear(const PlumParamSpec *specs, size_t n_specs, void *params);
 

@@ -70,7 +70,8 @@ typedef struct PlumParamSpec {
   const char *doc;    /* one line */
   /* Defaults, by type: BOOL/INT/ENUM def_int (ENUM: index into choices), REAL def_real,
    * STRING def_string, COMPONENT def_string (a component name; NULL = none),
-   * REAL_ARRAY def_reals/def_len. */
+   * REAL_ARRAY def_reals/def_len, STRING_ARRAY choices (its NULL-terminated default list;
+   * NULL = none). */
   gint64 def_int;
   double def_real;
   const char *def_string;
