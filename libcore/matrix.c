@@ -1,2 +1,221 @@
-/* matrix.c — being written. */
+/* matrix.c — dense row-major double matrices: views, owned blocks, checks and the BLAS entry
+ * points every model goes through. An owned matrix is one allocation (struct followed by its
+ * data) so plum_matrix_free() is a single free and a matrix can never be half-released. The
+ * gemm/gemv wrappers exist so shapes are checked once here instead of in every plugin, and so
+ * degenerate sizes (a zero dimension) never reach cblas, which rejects ld == 0.
+ */
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include <plum/error.h>
+#include <plum/matrix.h>
+
+PlumMatrix
+plum_matrix_view(double *data, size_t rows, size_t cols, size_t ld)
+{
+  return (PlumMatrix){.data = data, .rows = rows, .cols = cols, .ld = ld ? ld : cols};
+}
+
+PlumMatrix
+plum_matrix_rows(const PlumMatrix *m, size_t begin, size_t n)
+{
+  g_return_val_if_fail(m != NULL && begin <= m->rows && n <= m->rows - begin,
+                       plum_matrix_view(NULL, 0, 0, 0));
+  /* No offset on an empty matrix: its data may be NULL. */
+  double *start = n ? PLUM_MATRIX_ROW(m, begin) : m->data;
+  return plum_matrix_view(start, n, m->cols, m->ld);
+}
+
+PlumMatrix *
+plum_matrix_new(size_t rows, size_t cols, GError **error)
+{
+  size_t count, bytes;
+  if (!g_size_checked_mul(&count, rows, cols) ||
+      !g_size_checked_mul(&bytes, count, sizeof(double)) ||
+      !g_size_checked_add(&bytes, bytes, sizeof(PlumMatrix))) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+                "a %zu x %zu matrix is too large to address", rows, cols);
+    return NULL;
+  }
+  PlumMatrix *m = g_try_malloc0(bytes);
+  if (m == NULL) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                "out of memory allocating a %zu x %zu matrix (%zu bytes)", rows, cols, bytes);
+    return NULL;
+  }
+  /* sizeof(PlumMatrix) is a multiple of 8, so the data that follows is aligned for double. */
+  *m = plum_matrix_view((double *)(m + 1), rows, cols, cols);
+  return m;
+}
+
+PlumMatrix *
+plum_matrix_copy(const PlumMatrix *m, GError **error)
+{
+  g_return_val_if_fail(m != NULL, NULL);
+  PlumMatrix *copy = plum_matrix_new(m->rows, m->cols, error);
+  if (copy != NULL)
+    plum_matrix_copy_into(m, copy, NULL);
+  return copy;
+}
+
+void
+plum_matrix_free(PlumMatrix *m)
+{
+  g_free(m);
+}
+
+void
+plum_matrix_fill(PlumMatrix *m, double value)
+{
+  g_return_if_fail(m != NULL);
+  for (size_t i = 0; i < m->rows; i++) {
+    double *row = PLUM_MATRIX_ROW(m, i);
+    for (size_t j = 0; j < m->cols; j++)
+      row[j] = value;
+  }
+}
+
+gboolean
+plum_matrix_copy_into(const PlumMatrix *src, PlumMatrix *dst, GError **error)
+{
+  g_return_val_if_fail(src != NULL && dst != NULL, FALSE);
+  if (!plum_matrix_check_shape(dst, src->rows, src->cols, "copy destination", error))
+    return FALSE;
+  if (src->cols == 0)
+    return TRUE;
+  for (size_t i = 0; i < src->rows; i++)
+    memmove(PLUM_MATRIX_ROW(dst, i), PLUM_MATRIX_ROW(src, i), src->cols * sizeof(double));
+  return TRUE;
+}
+
+gboolean
+plum_matrix_all_finite(const PlumMatrix *m, size_t *row_out, size_t *col_out)
+{
+  g_return_val_if_fail(m != NULL, FALSE);
+  for (size_t i = 0; i < m->rows; i++) {
+    const double *row = PLUM_MATRIX_ROW(m, i);
+    for (size_t j = 0; j < m->cols; j++) {
+      if (isfinite(row[j]))
+        continue;
+      if (row_out != NULL)
+        *row_out = i;
+      if (col_out != NULL)
+        *col_out = j;
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+plum_matrix_check_finite(const PlumMatrix *m, const char *what, GError **error)
+{
+  size_t i = 0, j = 0;
+  if (plum_matrix_all_finite(m, &i, &j))
+    return TRUE;
+  g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_NONFINITE,
+              "%s: non-finite value %g at row %zu, column %zu (counting from 0)", what,
+              PLUM_MATRIX_AT(m, i, j), i, j);
+  return FALSE;
+}
+
+/* "12", or "any" for a dimension the caller leaves free. */
+static const char *
+format_dim(char *buf, size_t size, size_t n)
+{
+  if (n == 0)
+    return "any";
+  g_snprintf(buf, size, "%zu", n);
+  return buf;
+}
+
+gboolean
+plum_matrix_check_shape(const PlumMatrix *m, size_t rows, size_t cols, const char *what,
+                        GError **error)
+{
+  g_return_val_if_fail(m != NULL, FALSE);
+  if ((rows == 0 || m->rows == rows) && (cols == 0 || m->cols == cols))
+    return TRUE;
+  char r[32], c[32];
+  g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+              "%s: expected %s x %s, found %zu x %zu", what, format_dim(r, sizeof r, rows),
+              format_dim(c, sizeof c, cols), m->rows, m->cols);
+  return FALSE;
+}
+
+/* cblas takes its sizes as blasint; a dimension that does not fit must not be truncated. */
+static gboolean
+fits_blasint(size_t n)
+{
+  return n <= (size_t)(((guint64)1 << (sizeof(blasint) * 8 - 1)) - 1);
+}
+
+/* y = beta * y without reading y when beta == 0, as BLAS does (y may hold NaN garbage). */
+static void
+scale_vector(double *y, size_t n, double beta)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] = beta == 0.0 ? 0.0 : beta * y[i];
+}
+
+static void
+scale_matrix(PlumMatrix *c, double beta)
+{
+  for (size_t i = 0; i < c->rows; i++)
+    scale_vector(PLUM_MATRIX_ROW(c, i), c->cols, beta);
+}
+
+gboolean
+plum_matrix_gemm(gboolean trans_a, gboolean trans_b, double alpha, const PlumMatrix *a,
+                 const PlumMatrix *b, double beta, PlumMatrix *c, GError **error)
+{
+  g_return_val_if_fail(a != NULL && b != NULL && c != NULL, FALSE);
+  size_t m = trans_a ? a->cols : a->rows;
+  size_t k = trans_a ? a->rows : a->cols;
+  size_t kb = trans_b ? b->cols : b->rows;
+  size_t n = trans_b ? b->rows : b->cols;
+  if (k != kb || c->rows != m || c->cols != n) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+                "gemm: op(A) is %zu x %zu, op(B) is %zu x %zu, C is %zu x %zu", m, k, kb, n,
+                c->rows, c->cols);
+    return FALSE;
+  }
+  if (!fits_blasint(m) || !fits_blasint(n) || !fits_blasint(k) || !fits_blasint(a->ld) ||
+      !fits_blasint(b->ld) || !fits_blasint(c->ld)) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+                "gemm: a dimension of %zu x %zu x %zu exceeds what BLAS can index", m, k, n);
+    return FALSE;
+  }
+  if (m == 0 || n == 0)
+    return TRUE;
+  if (k == 0) {
+    scale_matrix(c, beta);
+    return TRUE;
+  }
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n, (blasint)k, alpha,
+              a->data, (blasint)a->ld, b->data, (blasint)b->ld, beta, c->data, (blasint)c->ld);
+  return TRUE;
+}
+
+void
+plum_matrix_gemv(gboolean trans, double alpha, const PlumMatrix *a, const double *x, double beta,
+                 double *y)
+{
+  g_return_if_fail(a != NULL);
+  g_return_if_fail(fits_blasint(a->rows) && fits_blasint(a->cols) && fits_blasint(a->ld));
+  size_t n_out = trans ? a->cols : a->rows;
+  size_t n_in = trans ? a->rows : a->cols;
+  if (n_out == 0)
+    return;
+  if (n_in == 0) {
+    scale_vector(y, n_out, beta);
+    return;
+  }
+  cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, (blasint)a->rows, (blasint)a->cols,
+              alpha, a->data, (blasint)a->ld, x, 1, beta, y, 1);
+}

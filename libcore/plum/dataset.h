@@ -36,6 +36,9 @@ gboolean plum_dataset_encode_classes(PlumDataset *ds, GError **error);
  * the first label that is not in it. */
 gboolean plum_dataset_apply_classes(PlumDataset *ds, const char *const *classes,
                                     GError **error);
+/* The index of `label` in a NULL-terminated class list: the same text, else the same number
+ * ("1.0" finds "1"); -1 when it is not there. */
+gssize plum_dataset_find_class(const char *const *classes, const char *label);
 /* (transfer full) The rows idx[0..n) as a new dataset (names and classes copied). */
 PlumDataset *plum_dataset_subset(const PlumDataset *ds, const size_t *idx, size_t n,
                                  GError **error);
