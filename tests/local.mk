@@ -29,3 +29,23 @@ check_PROGRAMS += tests/test-binder
 TESTS += tests/test-binder
 tests_test_binder_SOURCES = tests/test-binder.c
 tests_test_binder_LDADD = $(TEST_LIBS)
+
+# Data layer: matrices, generator, thread knob, state, progress, datasets, CSV.
+check_PROGRAMS += tests/test-matrix tests/test-rng tests/test-threads tests/test-state \
+	tests/test-progress tests/test-dataset tests/test-csv
+TESTS += tests/test-matrix tests/test-rng tests/test-threads tests/test-state \
+	tests/test-progress tests/test-dataset tests/test-csv
+tests_test_matrix_SOURCES = tests/test-matrix.c
+tests_test_matrix_LDADD = $(TEST_LIBS)
+tests_test_rng_SOURCES = tests/test-rng.c
+tests_test_rng_LDADD = $(TEST_LIBS)
+tests_test_threads_SOURCES = tests/test-threads.c
+tests_test_threads_LDADD = $(TEST_LIBS) $(OPENMP_CFLAGS)
+tests_test_state_SOURCES = tests/test-state.c
+tests_test_state_LDADD = $(TEST_LIBS)
+tests_test_progress_SOURCES = tests/test-progress.c
+tests_test_progress_LDADD = $(TEST_LIBS)
+tests_test_dataset_SOURCES = tests/test-dataset.c
+tests_test_dataset_LDADD = $(TEST_LIBS)
+tests_test_csv_SOURCES = tests/test-csv.c
+tests_test_csv_LDADD = $(TEST_LIBS)
