@@ -37,11 +37,12 @@ void plum_config_free(PlumConfig *cfg);
 
 /* Applies `a.b.c=value` (the value is parsed as YAML flow: `3`, `adam`, `[1, 2]`, `{a: 1}`).
  * Intermediate maps are created; a component given by bare name is turned into `{name: …}`
- * when a key below it is set. */
+ * when a key below it is set; a number indexes a list (`model.layers.0.units=64`). Setting a
+ * node replaces it whole (`model.optimizer=lbfgs` drops the old optimizer's keys). */
 gboolean plum_config_set_override(PlumConfig *cfg, const char *assignment, GError **error);
 
 const PlumConfigNode *plum_config_root(const PlumConfig *cfg);
-/* Dotted path lookup from the root ("model.optimizer"); NULL when absent. */
+/* Dotted path lookup from the root ("model.optimizer", "model.layers.0"); NULL when absent. */
 const PlumConfigNode *plum_config_lookup(const PlumConfig *cfg, const char *path);
 
 PlumNodeType plum_config_node_type(const PlumConfigNode *node);
