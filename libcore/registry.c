@@ -150,6 +150,20 @@ is_identifier(const char *s)
   return n <= MAX_NAME_LEN;
 }
 
+/* Parameter names may use capitals where the literature does (C in SVMs and logistic
+ * regression); component and module names may not. */
+static gboolean
+is_param_name(const char *s)
+{
+  if (s == NULL || !g_ascii_isalpha(s[0]))
+    return FALSE;
+  size_t n = 0;
+  for (const char *p = s; *p; p++, n++)
+    if (!(g_ascii_isalnum(*p) || *p == '_'))
+      return FALSE;
+  return n <= MAX_NAME_LEN;
+}
+
 static gboolean
 is_nonempty(const char *s)
 {
@@ -262,9 +276,9 @@ check_one_spec(const PlumPluginDesc *desc, const char *where, PlumParamSpec *s,
    * to free. */
   const PlumParamSpec *raw_fields = s->fields;
   s->fields = NULL;
-  if (!is_identifier(s->name)) {
+  if (!is_param_name(s->name)) {
     g_set_error(error, PLUM_PLUGIN_ERROR, PLUM_PLUGIN_ERROR_INVALID,
-                "%s: parameter name '%s' is not a lower-case identifier", where,
+                "%s: parameter name '%s' is not an identifier", where,
                 s->name ? s->name : "(null)");
     return FALSE;
   }

@@ -63,7 +63,7 @@ typedef enum {
 } PlumParamFlags;
 
 typedef struct PlumParamSpec {
-  const char *name;   /* [a-z][a-z0-9_]*, unique within the table */
+  const char *name;   /* [A-Za-z][A-Za-z0-9_]*, unique within the table */
   PlumParamType type;
   guint32 flags;      /* PlumParamFlags */
   size_t offset;      /* offsetof(params struct, field) */
