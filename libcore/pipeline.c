@@ -327,13 +327,15 @@ plum_pipeline_read_csv(PlumPipeline *p, const char *path, gboolean *has_labels_o
   opts.target = PLUM_TARGET_NONE;
   *has_labels_out = FALSE;
   ds = read_csv(p, path, &opts, NULL);
-  if (ds != NULL && check_width(p, path, ds, NULL)) {
-    g_clear_error(&labelled_error);
-    return ds;
+  if (ds == NULL) {
+    g_propagate_error(error, labelled_error);
+    return NULL;
   }
-  plum_dataset_free(ds);
-  g_propagate_error(error, labelled_error);
-  return NULL;
+  /* It reads as plain numbers: then its width is what is wrong, if anything. */
+  g_clear_error(&labelled_error);
+  if (!check_width(p, path, ds, error))
+    g_clear_pointer(&ds, plum_dataset_free);
+  return ds;
 }
 
 PlumDataset *
@@ -424,8 +426,9 @@ apply_transforms(const PlumPipeline *p, const PlumMatrix *X, GError **error)
   return cur;
 }
 
-gboolean
-plum_pipeline_fit(PlumPipeline *p, const PlumDataset *ds, GError **error)
+/* Cross-validation and search fit many times; only a final fit shows progress. */
+static gboolean
+pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GError **error)
 {
   steps_clear(p);
   guint64 caps = plum_component_caps(p->model.component);
@@ -455,8 +458,8 @@ plum_pipeline_fit(PlumPipeline *p, const PlumDataset *ds, GError **error)
                 check_finite_for(&p->model, X, p->n_steps == 0 ? names : NULL, error) &&
                 step_create(&p->model, error);
   if (ok) {
-    PlumProgress *progress =
-        plum_progress_new(model_name, 0, plum_progress_default_mode(), 10);
+    PlumProgress *progress = plum_progress_new(
+        model_name, 0, show_progress ? plum_progress_default_mode() : PLUM_PROGRESS_QUIET, 10);
     PlumState *report = plum_state_new();
     PlumFitData fd = {
         .struct_size = sizeof fd,
@@ -484,6 +487,12 @@ plum_pipeline_fit(PlumPipeline *p, const PlumDataset *ds, GError **error)
     p->classes = g_strdupv(ds->classes);
   p->fitted = TRUE;
   return TRUE;
+}
+
+gboolean
+plum_pipeline_fit(PlumPipeline *p, const PlumDataset *ds, GError **error)
+{
+  return pipeline_fit(p, ds, TRUE, error);
 }
 
 /* Prediction --------------------------------------------------------------------------------- */
@@ -759,7 +768,8 @@ cross_validate(PlumPipeline *p, const PlumDataset *ds, size_t folds, const char 
     }
     PlumDataset *tr = plum_dataset_subset(ds, train, n_train, error);
     PlumDataset *te = tr ? plum_dataset_subset(ds, test, n_test, error) : NULL;
-    ok = te != NULL && plum_pipeline_fit(p, tr, error) && score(p, te, "fold", fold_summary, error);
+    ok = te != NULL && pipeline_fit(p, tr, FALSE, error) &&
+         score(p, te, "fold", fold_summary, error);
     for (size_t m = 0; ok && m < n_metrics; m++) {
       char key[128];
       double v;

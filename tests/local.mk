@@ -1,7 +1,6 @@
 # Tests: GLib g_test programs speaking TAP through automake's tap-driver.sh. Plugins come from
 # the build tree only (PLUM_PLUGIN_SYSTEM_PATH is empty), so an installed plum never interferes.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
-AM_LOG_FLAGS = --tap
 AM_TESTS_ENVIRONMENT = \
 	PLUM_PLUGIN_SYSTEM_PATH= ; export PLUM_PLUGIN_SYSTEM_PATH; \
 	PLUM_PLUGIN_PATH='$(PLUGIN_BUILD_PATH)'; export PLUM_PLUGIN_PATH; \
@@ -20,15 +19,115 @@ FIXTURE_LINK_FLAGS = $(PLUGIN_LINK_FLAGS) -rpath /nowhere
 
 EXTRA_DIST += tests/data
 
+# Fixture plugins broken on purpose: one source, one -D option each (see fixture.c).
+check_LTLIBRARIES += \
+	tests/fixtures/fixture_good.la \
+	tests/fixtures/fixture_abi_major.la \
+	tests/fixtures/fixture_abi_minor.la \
+	tests/fixtures/fixture_fingerprint.la \
+	tests/fixtures/fixture_no_entry.la \
+	tests/fixtures/fixture_name_mismatch.la \
+	tests/fixtures/fixture_duplicate.la \
+	tests/fixtures/fixture_twice.la \
+	tests/fixtures/fixture_missing_slot.la \
+	tests/fixtures/fixture_undefined_symbol.la \
+	tests/fixtures/fixture_init_fail.la \
+	tests/fixtures/fixture_bad_default.la \
+	tests/fixtures/fixture_global_a.la \
+	tests/fixtures/fixture_global_b.la
+tests_fixtures_fixture_good_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_good_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_good 
+tests_fixtures_fixture_good_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_good_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_abi_major_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_abi_major_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_abi_major -DFIXTURE_ABI_MAJOR=99
+tests_fixtures_fixture_abi_major_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_abi_major_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_abi_minor_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_abi_minor_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_abi_minor -DFIXTURE_ABI_MINOR=99
+tests_fixtures_fixture_abi_minor_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_abi_minor_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_fingerprint_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_fingerprint_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_fingerprint -DFIXTURE_FINGERPRINT=0x01020304
+tests_fixtures_fixture_fingerprint_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_fingerprint_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_no_entry_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_no_entry_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_no_entry -DFIXTURE_NO_ENTRY
+tests_fixtures_fixture_no_entry_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere -Wl,-z,now $(SAN_LDFLAGS)
+tests_fixtures_fixture_no_entry_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_name_mismatch_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_name_mismatch_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_name_mismatch -DFIXTURE_DESC_NAME='"someone_else"'
+tests_fixtures_fixture_name_mismatch_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_name_mismatch_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_duplicate_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_duplicate_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_duplicate -DFIXTURE_COMPONENT=fixture_good
+tests_fixtures_fixture_duplicate_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_duplicate_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_twice_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_twice_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_twice -DFIXTURE_TWICE
+tests_fixtures_fixture_twice_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_twice_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_missing_slot_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_missing_slot_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_missing_slot -DFIXTURE_MISSING_SLOT
+tests_fixtures_fixture_missing_slot_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_missing_slot_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_undefined_symbol_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_undefined_symbol_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_undefined_symbol -DFIXTURE_UNDEFINED_SYMBOL
+tests_fixtures_fixture_undefined_symbol_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_undefined_symbol_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_init_fail_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_init_fail_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_init_fail -DFIXTURE_INIT_FAIL
+tests_fixtures_fixture_init_fail_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_init_fail_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_bad_default_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_bad_default_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) -DFIXTURE_NAME=fixture_bad_default -DFIXTURE_LEVEL_DEFAULT=20.0
+tests_fixtures_fixture_bad_default_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_fixture_bad_default_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_global_a_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_global_a_la_CFLAGS = $(AM_CFLAGS) -DFIXTURE_NAME=fixture_global_a -DFIXTURE_GLOBAL=1
+tests_fixtures_fixture_global_a_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere -Wl,-z,now $(SAN_LDFLAGS)
+tests_fixtures_fixture_global_a_la_LIBADD = $(PLUGIN_LIBS)
+tests_fixtures_fixture_global_b_la_SOURCES = tests/fixtures/fixture.c
+tests_fixtures_fixture_global_b_la_CFLAGS = $(AM_CFLAGS) -DFIXTURE_NAME=fixture_global_b -DFIXTURE_GLOBAL=2
+tests_fixtures_fixture_global_b_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere -Wl,-z,now $(SAN_LDFLAGS)
+tests_fixtures_fixture_global_b_la_LIBADD = $(PLUGIN_LIBS)
+
+check_PROGRAMS += tests/test-registry
+TESTS += tests/test-registry
+tests_test_registry_SOURCES = tests/test-registry.c
+tests_test_registry_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-abi tests/test-headers
+TESTS += tests/test-abi tests/test-headers
+tests_test_abi_SOURCES = tests/test-abi.c
+tests_test_abi_LDADD = $(TEST_LIBS)
+# Each tests/headers/NAME.c includes one public header alone, first and only.
+tests_test_headers_SOURCES = tests/test-headers.c \
+	tests/headers/config.c tests/headers/csv.c tests/headers/dataset.c tests/headers/error.c \
+	tests/headers/matrix.c tests/headers/metrics.c tests/headers/modelfile.c tests/headers/params.c tests/headers/plugin.c tests/headers/plum.c \
+	tests/headers/progress.c tests/headers/registry.c tests/headers/rng.c tests/headers/state.c \
+	tests/headers/threads.c tests/headers/version.c
+tests_test_headers_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test-config
 TESTS += tests/test-config
 tests_test_config_SOURCES = tests/test-config.c
 tests_test_config_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/test-proof-plugins
+TESTS += tests/test-proof-plugins
+tests_test_proof_plugins_SOURCES = tests/test-proof-plugins.c
+tests_test_proof_plugins_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/linear_regression.py
+
 check_PROGRAMS += tests/test-binder
 TESTS += tests/test-binder
 tests_test_binder_SOURCES = tests/test-binder.c
 tests_test_binder_LDADD = $(TEST_LIBS)
+
+# The plum command end to end (a TAP shell script).
+TESTS += tests/test-cli.sh
+EXTRA_DIST += tests/test-cli.sh
 
 # Data layer: matrices, generator, thread knob, state, progress, datasets, CSV.
 check_PROGRAMS += tests/test-matrix tests/test-rng tests/test-threads tests/test-state \
@@ -49,3 +148,24 @@ tests_test_dataset_SOURCES = tests/test-dataset.c
 tests_test_dataset_LDADD = $(TEST_LIBS)
 tests_test_csv_SOURCES = tests/test-csv.c
 tests_test_csv_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-modelfile
+TESTS += tests/test-modelfile
+tests_test_modelfile_SOURCES = tests/test-modelfile.c tests/modelfile-util.h
+tests_test_modelfile_LDADD = $(TEST_LIBS)
+include tests/fuzz/local.mk
+
+check_PROGRAMS += tests/test-optimizers
+TESTS += tests/test-optimizers
+tests_test_optimizers_SOURCES = tests/test-optimizers.c
+tests_test_optimizers_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-metrics
+TESTS += tests/test-metrics
+tests_test_metrics_SOURCES = tests/test-metrics.c
+tests_test_metrics_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-preprocessing
+TESTS += tests/test-preprocessing
+tests_test_preprocessing_SOURCES = tests/test-preprocessing.c
+tests_test_preprocessing_LDADD = $(TEST_LIBS)
