@@ -7,6 +7,7 @@ pluminclude_HEADERS += \
 	libcore/plum/dataset.h \
 	libcore/plum/error.h \
 	libcore/plum/matrix.h \
+	libcore/plum/metrics.h \
 	libcore/plum/params.h \
 	libcore/plum/plugin.h \
 	libcore/plum/plum.h \
@@ -26,6 +27,7 @@ libplum_la_SOURCES = \
 	libcore/gradcheck.c \
 	libcore/links.c \
 	libcore/matrix.c \
+	libcore/metrics.c \
 	libcore/progress.c \
 	libcore/registry.c \
 	libcore/rng.c \

@@ -10,6 +10,7 @@
 #include <plum/dataset.h>
 #include <plum/error.h>
 #include <plum/matrix.h>
+#include <plum/metrics.h>
 #include <plum/params.h>
 #include <plum/plugin.h>
 #include <plum/progress.h>
