@@ -194,7 +194,7 @@ check_metrics(const PlumPipelineConfig *c, Problems *pr)
       for (size_t k = 0; k < n; k++)
         names[k] = all[k].name;
       const char *guess = plum_did_you_mean(metrics[i], names);
-      problem(pr, path, PLUM_CONFIG_ERROR_RANGE, "unknown metric '%s'%s%s%s", metrics[i],
+      problem(pr, path, PLUM_CONFIG_ERROR_UNKNOWN_KEY, "unknown metric '%s'%s%s%s", metrics[i],
               guess ? "; did you mean '" : "", guess ? guess : "", guess ? "'?" : "");
       g_free(names);
     } else if (info->task != PLUM_TASK_ANY && (int)info->task != task) {

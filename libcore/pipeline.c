@@ -691,7 +691,7 @@ score(PlumPipeline *p, const PlumDataset *ds, const char *prefix, PlumState *sum
 {
   const char *const *names = metric_names(p);
   int task = plum_pipeline_config_task(&p->cfg);
-  if (names == NULL || ds->y == NULL)
+  if (names == NULL || (ds->y == NULL && task != PLUM_TASK_CLUSTERING))
     return TRUE;
   gint64 start = g_get_monotonic_time();
   PlumPredictions *pred = plum_pipeline_predict(p, ds->X, error);
@@ -710,7 +710,7 @@ score(PlumPipeline *p, const PlumDataset *ds, const char *prefix, PlumState *sum
     ok = m->vt->log_likelihood(m->instance, Z, ds->y, loglik, error);
   }
   PlumMetricInput in = {
-      .y_true = ds->y->data,
+      .y_true = ds->y ? ds->y->data : NULL,
       .y_pred = pred->values ? pred->values->data : NULL,
       .proba = pred->proba,
       .n = ds->X->rows,

@@ -169,3 +169,12 @@ check_PROGRAMS += tests/test-preprocessing
 TESTS += tests/test-preprocessing
 tests_test_preprocessing_SOURCES = tests/test-preprocessing.c
 tests_test_preprocessing_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/test-glm
+TESTS += tests/test-glm
+tests_test_glm_SOURCES = tests/test-glm.c
+tests_test_glm_LDADD = $(TEST_LIBS)
+
+# Every example pipeline under config/ runs and meets the floors it states.
+TESTS += tests/test-configs.sh
+EXTRA_DIST += tests/test-configs.sh
