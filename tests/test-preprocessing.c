@@ -786,6 +786,12 @@ expect_error(GError **error, GQuark domain, int code, const char *fragment)
   g_clear_error(error);
 }
 
+/* A step's configuration and what the reference script says it gives. */
+typedef struct {
+  const char *yaml;
+  const double *want;
+} Expect;
+
 /* Components through the registry ----------------------------------------------------------- */
 
 static void
@@ -907,10 +913,7 @@ test_min_max(void)
 static void
 test_normalize(void)
 {
-  static const struct {
-    const char *yaml;
-    const double *want;
-  } norms[] = {
+  static const Expect norms[] = {
       {"{name: normalize, norm: l1}", norm_small_l1},
       {"{name: normalize, norm: l2}", norm_small_l2},
       {"{name: normalize, norm: max}", norm_small_max},
@@ -976,10 +979,7 @@ impute_statistics(const char *yaml, const PlumMatrix *X)
 static void
 test_impute_small(void)
 {
-  static const struct {
-    const char *yaml;
-    const double *want;
-  } strategies[] = {
+  static const Expect strategies[] = {
       {"impute", impute_small_mean},
       {"{name: impute, strategy: median}", impute_small_median},
       {"{name: impute, strategy: most_frequent}", impute_small_most_frequent},
@@ -1015,10 +1015,7 @@ wine_with_holes(size_t copies)
 static void
 test_impute_wine(void)
 {
-  static const struct {
-    const char *yaml;
-    const double *want;
-  } strategies[] = {
+  static const Expect strategies[] = {
       {"{name: impute, strategy: mean}", impute_wine_mean},
       {"{name: impute, strategy: median}", impute_wine_median},
       {"{name: impute, strategy: most_frequent}", impute_wine_most_frequent},
@@ -1414,6 +1411,22 @@ test_one_hot_errors(void)
   step_clear(&s);
 }
 
+/* Values near ±DBL_MAX overflow a column's mean or range: fit refuses them rather than learn a
+ * state that could not be loaded back. */
+static void
+test_overflow(void)
+{
+  static const double same_sign[2 * 2] = {1e308, 1, 1e308, 2};
+  expect_fit_error("standardize", same_sign, 2, 2, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                   "offset[0] is inf");
+  static const double opposite[2 * 2] = {1e308, 1, -1e308, 2};
+  expect_fit_error("min_max", opposite, 2, 2, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                   "scale[0] is 0");
+  static const double big[3 * 2] = {1e308, 1, 1e308, 2, 3, NAN};
+  expect_fit_error("impute", big, 3, 2, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                   "statistics[0] is inf");
+}
+
 /* Large enough to take the parallel path: the error still names the first bad row. */
 static void
 test_one_hot_large(void)
@@ -1503,6 +1516,7 @@ main(int argc, char **argv)
   g_test_add_func("/preprocessing/one_hot", test_one_hot);
   g_test_add_func("/preprocessing/one_hot/errors", test_one_hot_errors);
   g_test_add_func("/preprocessing/one_hot/large", test_one_hot_large);
+  g_test_add_func("/preprocessing/overflow", test_overflow);
   g_test_add_func("/preprocessing/polynomial", test_polynomial);
   g_test_add_func("/preprocessing/inverse-round-trip", test_inverse_round_trip);
   g_test_add_func("/preprocessing/save-load", test_save_load);

@@ -247,22 +247,33 @@ prep_load(void *self_ptr, const PlumState *state, GError **error)
   return self->ops->load(self, state, (size_t)d, error);
 }
 
-/* A saved 1 × d row of finite reals (positive ones when `positive`), or NULL with an error. */
+/* v[0..d) must be finite (and positive when `positive`); fails naming what[j]. At fit, a value
+ * that is not is the overflow of a column with values near ±DBL_MAX. */
+static gboolean
+check_learned(const Prep *self, const char *what, const double *v, size_t d, gboolean positive,
+              GQuark domain, int code, GError **error)
+{
+  for (size_t j = 0; j < d; j++) {
+    if (isfinite(v[j]) && (!positive || v[j] > 0))
+      continue;
+    g_set_error(error, domain, code, "%s: %s[%zu] is %g; it must be finite%s", self->ops->name,
+                what, j, v[j], positive ? " and positive" : "");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A saved 1 × d row as check_learned wants it, or NULL with a state error. */
 static const double *
 load_row(const Prep *self, const PlumState *state, const char *name, size_t d, gboolean positive,
          GError **error)
 {
+  char what[64];
+  g_snprintf(what, sizeof what, "saved %s", name);
   const double *v = plum_state_get_reals(state, name, 1, d, NULL, NULL, error);
-  if (v == NULL)
+  if (v == NULL ||
+      !check_learned(self, what, v, d, positive, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE, error))
     return NULL;
-  for (size_t j = 0; j < d; j++) {
-    if (isfinite(v[j]) && (!positive || v[j] > 0))
-      continue;
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE,
-                "%s: saved %s[%zu] is %g; it must be finite%s", self->ops->name, name, j, v[j],
-                positive ? " and positive" : "");
-    return NULL;
-  }
   return v;
 }
 
@@ -302,6 +313,22 @@ affine_install(Affine *self, size_t d, double *offset, double *scale)
   self->offset = offset;
   self->scale = scale;
   prep_set_fitted(&self->base, d, d);
+}
+
+/* Installs what a fit learned, taking ownership (also on failure), unless a column overflowed. */
+static gboolean
+affine_fitted(Prep *base, size_t d, double *offset, double *scale, GError **error)
+{
+  if (check_learned(base, "offset", offset, d, FALSE, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                    error) &&
+      check_learned(base, "scale", scale, d, TRUE, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                    error)) {
+    affine_install((Affine *)base, d, offset, scale);
+    return TRUE;
+  }
+  g_free(offset);
+  g_free(scale);
+  return FALSE;
 }
 
 static gboolean
@@ -392,8 +419,7 @@ standardize_fit(Prep *base, const PlumMatrix *X, GError **error)
   }
   g_free(corr);
   g_free(ssq);
-  affine_install((Affine *)base, d, mean, scale);
-  return TRUE;
+  return affine_fitted(base, d, mean, scale, error);
 }
 
 static gboolean
@@ -416,8 +442,7 @@ min_max_fit(Prep *base, const PlumMatrix *X, GError **error)
     hi[j] = (p->feature_max - p->feature_min) / (range < 10 * DBL_EPSILON ? 1.0 : range);
     lo[j] = p->feature_min - lo[j] * hi[j];
   }
-  affine_install((Affine *)base, d, lo, hi);
-  return TRUE;
+  return affine_fitted(base, d, lo, hi, error);
 }
 
 static gboolean
@@ -611,6 +636,24 @@ impute_means(const PlumMatrix *X, double *stat)
   g_free(count);
 }
 
+/* NaN marks a column with no value at all, Inf one whose statistic overflowed. */
+static gboolean
+impute_check_fill(const Prep *base, const double *fill, size_t d, GError **error)
+{
+  const ImputeParams *p = base->params;
+  for (size_t j = 0; j < d; j++) {
+    if (!isnan(fill[j]))
+      continue;
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_MISSING,
+                "impute: column %zu (counting from 0) is NaN in every row, so strategy '%s' has "
+                "nothing to compute; drop the column or use strategy 'constant'",
+                j, impute_names[p->strategy]);
+    return FALSE;
+  }
+  return check_learned(base, "statistics", fill, d, FALSE, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                       error);
+}
+
 static gboolean
 impute_fit(Prep *base, const PlumMatrix *X, GError **error)
 {
@@ -625,13 +668,7 @@ impute_fit(Prep *base, const PlumMatrix *X, GError **error)
   } else {
     impute_order_statistics(X, p->strategy, fill);
   }
-  for (size_t j = 0; j < d; j++) {
-    if (!isnan(fill[j]))
-      continue;
-    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_MISSING,
-                "impute: column %zu (counting from 0) is NaN in every row, so strategy '%s' has "
-                "nothing to compute; drop the column or use strategy 'constant'",
-                j, impute_names[p->strategy]);
+  if (!impute_check_fill(base, fill, d, error)) {
     g_free(fill);
     return FALSE;
   }
