@@ -11,3 +11,20 @@ plugins_models_preprocessing_la_SOURCES = plugins/models/preprocessing.c
 plugins_models_preprocessing_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_preprocessing_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_preprocessing_la_LIBADD = $(PLUGIN_LIBS)
+
+# glm and logistic_regression share their fit-data checks and minibatch gathering; each module
+# compiles its own copy, as plugins link nothing but libplum.
+LINMODEL_SOURCES = plugins/models/linmodel.c plugins/models/linmodel.h
+
+plugins_LTLIBRARIES += plugins/models/glm.la
+plugins_models_glm_la_SOURCES = plugins/models/glm.c $(LINMODEL_SOURCES)
+plugins_models_glm_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_glm_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_glm_la_LIBADD = $(PLUGIN_LIBS)
+
+plugins_LTLIBRARIES += plugins/models/logistic_regression.la
+plugins_models_logistic_regression_la_SOURCES = plugins/models/logistic_regression.c \
+	$(LINMODEL_SOURCES)
+plugins_models_logistic_regression_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_logistic_regression_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_logistic_regression_la_LIBADD = $(PLUGIN_LIBS)

@@ -1,0 +1,779 @@
+/* glm.c — generalized linear models over any family plugin, fitted by IRLS or by an optimizer.
+ *
+ * The response distribution comes from the `family` component (link, variance, deviance…); the
+ * model minimises scikit-learn's penalised objective
+ *   F(β, b) = (1 / (2 Σw)) Σ_i w_i d(y_i, μ_i) + (α/2) ‖β‖²,   μ_i = g⁻¹(x_iᵀβ + b),
+ * whose α = 0 case is the maximum-likelihood GLM of R's glm() (the intercept b is never
+ * penalised). The default solver is IRLS (Fisher scoring): each step solves the weighted least
+ * squares (AᵀWA + Σw·α·I′) θ = AᵀWz for A = [X 1] by a Cholesky factorisation of the p × p
+ * normal matrix (built with one dsyrk), starting from the family's mustart as R does, halving
+ * the step toward the previous coefficients while μ leaves the family's mean space or the
+ * objective rises by more than `tol`, and stopping when the objective's relative change
+ * |ΔF| / (|F| + 0.1) falls below `tol` (R's test on the deviance; the default 1e-10 is tighter
+ * than R's 1e-8 because ΔF shrinks like the square of the coefficient error, and Fisher scoring
+ * on a non-canonical link converges only linearly). A design whose columns are
+ * linearly dependent is refused by name rather than given arbitrary coefficients.
+ *
+ * `solver: optimizer` minimises the same F, written as the separable objective
+ *   Σ_i f_i with f_i = (n / Σw) w_i d(y_i, μ_i) / 2 + (α/2) ‖β‖²   (so F = Σ f_i / n),
+ * with whichever optimizer plugin the user names. θ is β (d) then b (1 when fit_intercept).
+ * Either way the fit report holds the deviance, the null deviance, the dispersion (1 for
+ * families whose log-likelihood ignores it, else Pearson χ² / (n − p)), AIC (R's definition:
+ * −2 log L + 2p, plus 2 when φ is estimated, with φ = deviance / Σw in the likelihood) where the
+ * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) at the fit —
+ * R's for α = 0, the posterior covariance of the ridge prior otherwise.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include <plum/plugin.h>
+#include <plum/registry.h>
+
+#include "linmodel.h"
+
+typedef enum {
+  SOLVER_IRLS = 0,
+  SOLVER_OPTIMIZER,
+} GlmSolver;
+
+static const char *const solver_names[] = {"irls", "optimizer", NULL};
+
+/* Relative Cholesky pivot R_jj² / G_jj below which column j counts as a linear combination of
+ * the earlier ones: |R_jj| < 1e-6 ‖a_j‖, i.e. 1 − R²_j < 1e-12 against the other columns. */
+#define COLLINEAR_TOL 1e-12
+/* Halvings of one IRLS step before giving up on it. */
+#define MAX_HALVINGS 30
+
+typedef struct {
+  PlumBinding *family;
+  gboolean fit_intercept;
+  double alpha;
+  int solver;
+  PlumBinding *optimizer;
+  gint64 max_iter;
+  double tol;
+} GlmParams;
+
+typedef struct {
+  const GlmParams *params; /* borrowed from the binding, which outlives the instance */
+  const PlumFamilyVTable *fam;
+  const void *fam_params;
+  size_t n_features;
+  double *theta; /* β (d) then b; NULL until fitted */
+} Glm;
+
+/* The training problem with its scratch: every buffer is sized for all n rows once. */
+typedef struct {
+  const Glm *self;
+  PlumMatrix X;
+  double *y;       /* contiguous copy of the target column */
+  const double *w; /* nullable */
+  size_t n, d, p;
+  double w_sum;
+  double alpha;
+  gboolean fit_intercept;
+  double *eta, *mu, *dmu, *var;
+  double *A;             /* n x p: √W [X 1] (IRLS) */
+  double *G;             /* p x p normal matrix, then its Cholesky factor */
+  double *az;            /* n: √W z, then p: the solution */
+  LinmodelGather gather; /* minibatches of the optimizer objective */
+} GlmProblem;
+
+/* Validation ----------------------------------------------------------------------------- */
+
+/* The family's verdict on y, prefixed with where the family was configured. */
+static gboolean
+check_family_y(const Glm *self, const double *y, size_t n, GError **error)
+{
+  GError *local = NULL;
+  if (self->fam->check_y(self->fam_params, y, n, &local))
+    return TRUE;
+  const PlumBinding *fb = self->params->family;
+  g_propagate_prefixed_error(error, local, "glm: %s (%s): ", plum_binding_path(fb),
+                             plum_component_name(plum_binding_component(fb)));
+  return FALSE;
+}
+
+/* The problem ------------------------------------------------------------------------------ */
+
+static void
+problem_free(GlmProblem *pb)
+{
+  g_free(pb->y);
+  g_free(pb->eta);
+  g_free(pb->mu);
+  g_free(pb->dmu);
+  g_free(pb->var);
+  g_free(pb->A);
+  g_free(pb->G);
+  g_free(pb->az);
+  linmodel_gather_clear(&pb->gather);
+  g_free(pb);
+}
+
+/* The problem over data->X (borrowed: it must outlive the problem), with y checked against
+ * the family. */
+static GlmProblem *
+problem_new(const Glm *self, const PlumFitData *data, GError **error)
+{
+  if (!linmodel_check_fit_data("glm", data, error))
+    return NULL;
+  size_t n = data->X->rows, d = data->X->cols;
+  GlmProblem *pb = g_new0(GlmProblem, 1);
+  pb->self = self;
+  pb->X = *data->X;
+  pb->y = g_new(double, n);
+  cblas_dcopy((int)n, data->y->data, (int)data->y->ld, pb->y, 1);
+  if (!check_family_y(self, pb->y, n, error)) {
+    problem_free(pb);
+    return NULL;
+  }
+  pb->w = data->sample_weight;
+  pb->n = n;
+  pb->d = d;
+  pb->fit_intercept = self->params->fit_intercept;
+  pb->p = d + (pb->fit_intercept ? 1 : 0);
+  pb->w_sum = (double)n;
+  if (pb->w) {
+    pb->w_sum = 0;
+    for (size_t i = 0; i < n; i++)
+      pb->w_sum += pb->w[i];
+  }
+  pb->alpha = self->params->alpha;
+  pb->eta = g_new(double, n);
+  pb->mu = g_new(double, n);
+  pb->dmu = g_new(double, n);
+  pb->var = g_new(double, n);
+  return pb;
+}
+
+/* η = X β + b for the rows of X. */
+static void
+linear_predictor(const PlumMatrix *X, const double *theta, gboolean fit_intercept, double *eta)
+{
+  double b = fit_intercept ? theta[X->cols] : 0.0;
+  for (size_t i = 0; i < X->rows; i++)
+    eta[i] = b;
+  cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld,
+              theta, 1, 1.0, eta, 1);
+}
+
+static double
+penalty(const GlmProblem *pb, const double *theta)
+{
+  return 0.5 * pb->alpha * cblas_ddot((int)pb->d, theta, 1, theta, 1);
+}
+
+/* η, μ and F at theta; FALSE when μ leaves the family's mean space or F is not finite. */
+static gboolean
+evaluate(GlmProblem *pb, const double *theta, double *objective)
+{
+  const Glm *self = pb->self;
+  linear_predictor(&pb->X, theta, pb->fit_intercept, pb->eta);
+  self->fam->linkinv(self->fam_params, pb->eta, pb->mu, pb->n);
+  if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, pb->mu, pb->n))
+    return FALSE;
+  double dev = self->fam->deviance(self->fam_params, pb->y, pb->mu, pb->w, pb->n);
+  *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
+  return isfinite(*objective);
+}
+
+/* IRLS --------------------------------------------------------------------------------------- */
+
+/* A = √W [X 1] and az = √W z at the current η, μ, with the IRLS weights W = w μ′² / V(μ) and
+ * working response z = η + (y − μ) / μ′. */
+static void
+working_system(GlmProblem *pb)
+{
+  const Glm *self = pb->self;
+  size_t n = pb->n, d = pb->d, p = pb->p;
+  self->fam->mu_eta(self->fam_params, pb->eta, pb->dmu, n);
+  self->fam->variance(self->fam_params, pb->mu, pb->var, n);
+  for (size_t i = 0; i < n; i++) {
+    double wi = pb->w ? pb->w[i] : 1.0;
+    double s = sqrt(wi * pb->dmu[i] * pb->dmu[i] / pb->var[i]);
+    double *row = pb->A + i * p;
+    const double *x = PLUM_MATRIX_ROW(&pb->X, i);
+    for (size_t j = 0; j < d; j++)
+      row[j] = s * x[j];
+    if (pb->fit_intercept)
+      row[d] = s;
+    pb->az[i] = s * (pb->eta[i] + (pb->y[i] - pb->mu[i]) / pb->dmu[i]);
+  }
+}
+
+static void
+set_collinear_error(const GlmProblem *pb, size_t j, GError **error)
+{
+  if (j < pb->d)
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+                "glm: the design is singular: feature %zu (counting from 0) is a linear "
+                "combination of the earlier features; drop it or set alpha > 0",
+                j);
+  else
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+                "glm: the design is singular: the intercept is a linear combination of the "
+                "features (is a column constant?); drop that column, set fit_intercept: false, "
+                "or set alpha > 0");
+}
+
+/* G = AᵀA + Σw·α·I′ factorised as RᵀR in place, refusing a rank-deficient A by column. */
+static gboolean
+factor_normal_matrix(GlmProblem *pb, GError **error)
+{
+  size_t n = pb->n, p = pb->p;
+  double *G = pb->G;
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0, pb->A, (int)p, 0.0, G,
+              (int)p);
+  for (size_t j = 0; j < pb->d; j++)
+    G[j * p + j] += pb->w_sum * pb->alpha;
+  double *diag = g_new(double, p);
+  for (size_t j = 0; j < p; j++)
+    diag[j] = G[j * p + j];
+  lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, G, (lapack_int)p);
+  size_t bad = info > 0 ? (size_t)info - 1 : p;
+  for (size_t j = 0; info == 0 && j < p; j++) {
+    double r = G[j * p + j];
+    if (!(r * r > COLLINEAR_TOL * diag[j])) {
+      bad = j;
+      break;
+    }
+  }
+  g_free(diag);
+  if (info < 0) {
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+                "glm: Cholesky factorisation failed (dpotrf info %d)", (int)info);
+    return FALSE;
+  }
+  if (bad == p)
+    return TRUE;
+  set_collinear_error(pb, bad, error);
+  return FALSE;
+}
+
+/* The weighted least-squares solution at the current η, μ into theta_out. */
+static gboolean
+wls_step(GlmProblem *pb, double *theta_out, GError **error)
+{
+  size_t n = pb->n, p = pb->p;
+  working_system(pb);
+  if (!factor_normal_matrix(pb, error))
+    return FALSE;
+  cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)p, 1.0, pb->A, (int)p, pb->az, 1, 0.0,
+              theta_out, 1);
+  LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, 1, pb->G, (lapack_int)p, theta_out, 1);
+  return TRUE;
+}
+
+typedef struct {
+  size_t n_iter;
+  double objective;
+  gboolean converged;
+  char stop_reason[96];
+} GlmRun;
+
+static gboolean
+small_change(double old_value, double new_value, double tol)
+{
+  return fabs(new_value - old_value) / (fabs(new_value) + 0.1) < tol;
+}
+
+/* Moves theta_new halfway toward theta until F is valid and, when have_prev, no larger than
+ * prev_obj beyond the tolerance. FALSE when no halving gets there. */
+static gboolean
+halve_step(GlmProblem *pb, const double *theta, double *theta_new, gboolean have_prev,
+           double prev_obj, double *obj)
+{
+  double tol = pb->self->params->tol;
+  for (int k = 0; k <= MAX_HALVINGS; k++) {
+    if (evaluate(pb, theta_new, obj) &&
+        (!have_prev || *obj <= prev_obj || small_change(prev_obj, *obj, tol)))
+      return TRUE;
+    if (!have_prev) /* nothing to halve toward yet */
+      return FALSE;
+    for (size_t j = 0; j < pb->p; j++)
+      theta_new[j] = 0.5 * (theta_new[j] + theta[j]);
+  }
+  return FALSE;
+}
+
+static gboolean
+irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
+{
+  const Glm *self = pb->self;
+  size_t p = pb->p;
+  double *theta_new = g_new(double, p), prev_obj = INFINITY;
+  gboolean have_prev = FALSE, ok = TRUE;
+  pb->A = g_new(double, pb->n *p);
+  pb->G = g_new(double, p *p);
+  pb->az = g_new(double, MAX(pb->n, p));
+  self->fam->mustart(self->fam_params, pb->y, pb->mu, pb->n);
+  self->fam->link(self->fam_params, pb->mu, pb->eta, pb->n);
+
+  for (run->n_iter = 1; run->n_iter <= (size_t)self->params->max_iter; run->n_iter++) {
+    double obj;
+    if (!(ok = wls_step(pb, theta_new, error)))
+      break;
+    if (!halve_step(pb, theta, theta_new, have_prev, prev_obj, &obj)) {
+      if (!have_prev) {
+        g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+                    "glm: IRLS found no valid coefficients from the family's starting values "
+                    "(μ leaves its mean space); try another link");
+        ok = FALSE;
+      } else {
+        g_strlcpy(run->stop_reason, "stopped: step halving found no decrease of the objective",
+                  sizeof run->stop_reason);
+      }
+      break;
+    }
+    memcpy(theta, theta_new, p * sizeof *theta);
+    run->objective = obj;
+    if (have_prev && small_change(prev_obj, obj, self->params->tol)) {
+      run->converged = TRUE;
+      g_snprintf(run->stop_reason, sizeof run->stop_reason,
+                 "converged: relative change of the objective < tol %.3g", self->params->tol);
+      break;
+    }
+    prev_obj = obj;
+    have_prev = TRUE;
+  }
+  if (ok && run->stop_reason[0] == '\0') {
+    run->n_iter--;
+    g_snprintf(run->stop_reason, sizeof run->stop_reason, "reached max_iter = %zu", run->n_iter);
+  }
+  g_free(theta_new);
+  return ok;
+}
+
+/* The optimizer objective ----------------------------------------------------------------- */
+
+/* Σ f_i over the selected terms; an invalid μ gives +∞ so line searches step back. */
+static gboolean
+objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel, double *value,
+               double *grad, GError **error)
+{
+  GlmProblem *pb = ctx;
+  const Glm *self = pb->self;
+  PlumMatrix X = pb->X;
+  const double *y = pb->y, *w = pb->w;
+  if (terms &&
+      !linmodel_gather(&pb->gather, "glm", &pb->X, pb->y, pb->w, terms, n_sel, &X, &y, &w, error))
+    return FALSE;
+  size_t m = X.rows, d = pb->d;
+  double scale = (double)pb->n / pb->w_sum;
+
+  linear_predictor(&X, theta, pb->fit_intercept, pb->eta);
+  self->fam->linkinv(self->fam_params, pb->eta, pb->mu, m);
+  double pen = (double)m * penalty(pb, theta);
+  if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, pb->mu, m)) {
+    *value = INFINITY;
+    if (grad)
+      memset(grad, 0, pb->p * sizeof *grad);
+    return TRUE;
+  }
+  *value = 0.5 * scale * self->fam->deviance(self->fam_params, y, pb->mu, w, m) + pen;
+  if (grad == NULL)
+    return TRUE;
+  /* ∂f_i/∂η_i = −(n/Σw) w_i (y_i − μ_i) μ′_i / V(μ_i), since ∂d/∂μ = −2 (y − μ) / V(μ). */
+  self->fam->mu_eta(self->fam_params, pb->eta, pb->dmu, m);
+  self->fam->variance(self->fam_params, pb->mu, pb->var, m);
+  double *r = pb->dmu, b_grad = 0;
+  for (size_t i = 0; i < m; i++) {
+    r[i] = -scale * (w ? w[i] : 1.0) * (y[i] - pb->mu[i]) * pb->dmu[i] / pb->var[i];
+    b_grad += r[i];
+  }
+  memcpy(grad, theta, d * sizeof *grad);
+  cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)d, 1.0, X.data, (int)X.ld, r, 1,
+              (double)m * pb->alpha, grad, 1);
+  if (pb->fit_intercept)
+    grad[d] = b_grad;
+  return TRUE;
+}
+
+/* β = 0 and b = g(mustart(ȳ)), the weighted mean response nudged into the mean space. */
+static void
+objective_initial(void *ctx, double *theta)
+{
+  GlmProblem *pb = ctx;
+  const Glm *self = pb->self;
+  memset(theta, 0, pb->p * sizeof *theta);
+  if (!pb->fit_intercept)
+    return;
+  double mean = 0, mu0;
+  for (size_t i = 0; i < pb->n; i++)
+    mean += (pb->w ? pb->w[i] : 1.0) * pb->y[i];
+  mean /= pb->w_sum;
+  self->fam->mustart(self->fam_params, &mean, &mu0, 1);
+  self->fam->link(self->fam_params, &mu0, &theta[pb->d], 1);
+}
+
+static void
+objective_free(void *ctx)
+{
+  problem_free(ctx);
+}
+
+static PlumObjective
+objective_of(GlmProblem *pb)
+{
+  return (PlumObjective){
+      .struct_size = sizeof(PlumObjective),
+      .n_params = pb->p,
+      .n_terms = pb->n,
+      .ctx = pb,
+      .eval = objective_eval,
+      .initial = objective_initial,
+      .free = objective_free,
+  };
+}
+
+/* Diagnostics -------------------------------------------------------------------------------- */
+
+/* The family vtable has no slot saying whether φ is fixed; a family whose log-likelihood does
+ * not depend on its dispersion argument (bernoulli, binomial, poisson) has φ = 1. */
+static gboolean
+dispersion_is_fixed(const GlmProblem *pb)
+{
+  const Glm *self = pb->self;
+  if (self->fam->log_likelihood == NULL)
+    return FALSE;
+  double at1 = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, 1.0);
+  double at2 = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, 2.0);
+  return at1 == at2;
+}
+
+/* Deviance of the intercept-only model (μ = weighted mean of y), or of η = 0 without one;
+ * NAN when that μ is outside the family's mean space (η = 0 under an inverse link). */
+static double
+null_deviance(GlmProblem *pb)
+{
+  const Glm *self = pb->self;
+  double mu0 = 0;
+  if (pb->fit_intercept) {
+    for (size_t i = 0; i < pb->n; i++)
+      mu0 += (pb->w ? pb->w[i] : 1.0) * pb->y[i];
+    mu0 /= pb->w_sum;
+  } else {
+    self->fam->linkinv(self->fam_params, &mu0, &mu0, 1);
+  }
+  if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, &mu0, 1))
+    return NAN;
+  for (size_t i = 0; i < pb->n; i++)
+    pb->var[i] = mu0;
+  return self->fam->deviance(self->fam_params, pb->y, pb->var, pb->w, pb->n);
+}
+
+/* Pearson χ² / (n − p) over the rows with positive weight; NAN when no degree of freedom is
+ * left. pb->var must hold V(μ). */
+static double
+pearson_dispersion(const GlmProblem *pb)
+{
+  double chi2 = 0;
+  size_t n_obs = 0;
+  for (size_t i = 0; i < pb->n; i++) {
+    double wi = pb->w ? pb->w[i] : 1.0, r = pb->y[i] - pb->mu[i];
+    if (wi <= 0)
+      continue;
+    chi2 += wi * r * r / pb->var[i];
+    n_obs++;
+  }
+  return n_obs > pb->p ? chi2 / (double)(n_obs - pb->p) : NAN;
+}
+
+/* √diag(φ G⁻¹) from the Cholesky factor of G at μ; FALSE when G is singular. */
+static gboolean
+standard_errors(GlmProblem *pb, double dispersion, double *se)
+{
+  if (pb->A == NULL) {
+    pb->A = g_new(double, pb->n * pb->p);
+    pb->G = g_new(double, pb->p * pb->p);
+    pb->az = g_new(double, MAX(pb->n, pb->p));
+  }
+  working_system(pb);
+  if (!factor_normal_matrix(pb, NULL))
+    return FALSE;
+  if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)pb->p, pb->G, (lapack_int)pb->p) != 0)
+    return FALSE;
+  for (size_t j = 0; j < pb->p; j++)
+    se[j] = sqrt(dispersion * pb->G[j * pb->p + j]);
+  return TRUE;
+}
+
+static void
+write_diagnostics(GlmProblem *pb, const double *theta, PlumState *report)
+{
+  const Glm *self = pb->self;
+  double obj, null_dev = null_deviance(pb);
+  if (isfinite(null_dev))
+    plum_state_set_real(report, "null_deviance", null_dev);
+  if (!evaluate(pb, theta, &obj))
+    return;
+  double dev = self->fam->deviance(self->fam_params, pb->y, pb->mu, pb->w, pb->n);
+  gboolean fixed = dispersion_is_fixed(pb);
+  plum_state_set_real(report, "deviance", dev);
+  plum_state_set_real(report, "objective", obj);
+  if (self->fam->log_likelihood) {
+    double phi = fixed ? 1.0 : dev / pb->w_sum;
+    double ll = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, phi);
+    plum_state_set_real(report, "log_likelihood", ll);
+    plum_state_set_real(report, "aic", -2.0 * ll + 2.0 * (double)(pb->p + (fixed ? 0 : 1)));
+  }
+  self->fam->variance(self->fam_params, pb->mu, pb->var, pb->n);
+  double phi = fixed ? 1.0 : pearson_dispersion(pb);
+  plum_state_set_real(report, "dispersion", phi);
+  double *se = g_new(double, pb->p);
+  if (isfinite(phi) && standard_errors(pb, phi, se))
+    plum_state_set_reals(report, "std_err", se, 1, pb->p);
+  g_free(se);
+}
+
+/* Fitting -------------------------------------------------------------------------------------- */
+
+static void
+glm_install(Glm *self, size_t d, double *theta)
+{
+  g_free(self->theta);
+  self->n_features = d;
+  self->theta = theta;
+}
+
+/* θ of the problem's layout into the stored β, b (b = 0 without an intercept). */
+static void
+install_theta(Glm *self, size_t d, gboolean fit_intercept, const double *theta)
+{
+  double *stored = g_new0(double, d + 1);
+  memcpy(stored, theta, (d + (fit_intercept ? 1 : 0)) * sizeof *stored);
+  glm_install(self, d, stored);
+}
+
+static gboolean
+fit_irls(GlmProblem *pb, double *theta, PlumState *report, GError **error)
+{
+  GlmRun run = {0};
+  if (!irls(pb, theta, &run, error))
+    return FALSE;
+  if (report) {
+    plum_state_set_int(report, "n_iter", (gint64)run.n_iter);
+    plum_state_set_int(report, "converged", run.converged);
+    plum_state_set_string(report, "stop_reason", run.stop_reason);
+  }
+  return TRUE;
+}
+
+static gboolean
+fit_optimizer(GlmProblem *pb, const PlumFitData *data, double *theta, GError **error)
+{
+  PlumObjective obj = objective_of(pb);
+  PlumOptimContext octx = {
+      .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  PlumOptimResult res = {.struct_size = sizeof res};
+  obj.initial(obj.ctx, theta);
+  if (!plum_optimizer_minimize(pb->self->params->optimizer, &obj, theta, &octx, &res, error))
+    return FALSE;
+  if (data->report) {
+    plum_state_set_int(data->report, "n_iter", (gint64)res.n_iter);
+    plum_state_set_int(data->report, "n_evals", (gint64)res.n_evals);
+    plum_state_set_real(data->report, "grad_norm", res.grad_norm);
+    plum_state_set_string(data->report, "stop_reason", res.stop_reason);
+  }
+  return TRUE;
+}
+
+/* The model vtable ------------------------------------------------------------------------- */
+
+static void *
+glm_create(const void *params, GError **error)
+{
+  const GlmParams *p = params;
+  (void)error;
+  Glm *self = g_new0(Glm, 1);
+  self->params = p;
+  self->fam = plum_family_vtable(p->family, &self->fam_params);
+  return self;
+}
+
+static void
+glm_destroy(void *self_ptr)
+{
+  Glm *self = self_ptr;
+  g_free(self->theta);
+  g_free(self);
+}
+
+static gboolean
+glm_fit(void *self_ptr, const PlumFitData *data, GError **error)
+{
+  Glm *self = self_ptr;
+  GlmProblem *pb = problem_new(self, data, error);
+  if (pb == NULL)
+    return FALSE;
+  double *theta = g_new0(double, pb->p);
+  gboolean ok = self->params->solver == SOLVER_OPTIMIZER ? fit_optimizer(pb, data, theta, error)
+                                                         : fit_irls(pb, theta, data->report, error);
+  if (ok)
+    install_theta(self, pb->d, pb->fit_intercept, theta);
+  if (ok && data->report)
+    write_diagnostics(pb, theta, data->report);
+  g_free(theta);
+  problem_free(pb);
+  return ok;
+}
+
+static gboolean
+glm_objective(void *self_ptr, const PlumFitData *data, PlumObjective *obj, GError **error)
+{
+  GlmProblem *pb = problem_new(self_ptr, data, error);
+  if (pb == NULL)
+    return FALSE;
+  *obj = objective_of(pb);
+  return TRUE;
+}
+
+static gboolean
+glm_set_theta(void *self_ptr, const PlumFitData *data, const double *theta, GError **error)
+{
+  Glm *self = self_ptr;
+  if (data->X == NULL || data->X->cols < 1) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+                "glm: set_theta needs the training X to know the number of features");
+    return FALSE;
+  }
+  install_theta(self, data->X->cols, self->params->fit_intercept, theta);
+  return TRUE;
+}
+
+static void
+glm_shape(const void *self_ptr, PlumModelShape *shape)
+{
+  const Glm *self = self_ptr;
+  shape->n_features = self->n_features;
+  shape->n_outputs = 1;
+  shape->n_classes = 0;
+  shape->n_transform = 0;
+}
+
+static gboolean
+glm_check_fitted(const Glm *self, GError **error)
+{
+  if (self->theta)
+    return TRUE;
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
+              "glm: the model is not fitted; call fit or load first");
+  return FALSE;
+}
+
+/* μ = g⁻¹(X β + b). */
+static gboolean
+glm_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
+{
+  const Glm *self = self_ptr;
+  if (!glm_check_fitted(self, error))
+    return FALSE;
+  if (X->cols != self->n_features) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
+                "glm: X has %zu features, the model was fitted on %zu", X->cols, self->n_features);
+    return FALSE;
+  }
+  if (!plum_matrix_check_finite(X, "X", error) ||
+      !plum_matrix_check_shape(out, X->rows, 1, "predictions", error))
+    return FALSE;
+  double *eta = g_new(double, X->rows);
+  linear_predictor(X, self->theta, TRUE, eta);
+  self->fam->linkinv(self->fam_params, eta, eta, X->rows);
+  cblas_dcopy((int)X->rows, eta, 1, out->data, (int)out->ld);
+  g_free(eta);
+  return TRUE;
+}
+
+static gboolean
+glm_save(const void *self_ptr, PlumState *state, GError **error)
+{
+  const Glm *self = self_ptr;
+  if (!glm_check_fitted(self, error))
+    return FALSE;
+  plum_state_set_reals(state, "coef", self->theta, self->n_features, 1);
+  plum_state_set_real(state, "intercept", self->theta[self->n_features]);
+  return TRUE;
+}
+
+static gboolean
+glm_load(void *self_ptr, const PlumState *state, GError **error)
+{
+  Glm *self = self_ptr;
+  size_t d = 0;
+  double intercept;
+  const double *coef = plum_state_get_reals(state, "coef", 0, 1, &d, NULL, error);
+  if (coef == NULL || !plum_state_get_real(state, "intercept", &intercept, error))
+    return FALSE;
+  PlumMatrix view = plum_matrix_view((double *)coef, d, 1, 0);
+  if (d < 1) {
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE,
+                "glm: saved coef has no rows; it needs one per feature");
+    return FALSE;
+  }
+  if (!plum_matrix_check_finite(&view, "saved coef", error))
+    return FALSE;
+  if (!isfinite(intercept)) {
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE,
+                "glm: saved intercept is %g; it must be finite", intercept);
+    return FALSE;
+  }
+  double *theta = g_new(double, d + 1);
+  memcpy(theta, coef, d * sizeof *theta);
+  theta[d] = intercept;
+  glm_install(self, d, theta);
+  return TRUE;
+}
+
+static const PlumModelVTable glm_vtable = {
+    .struct_size = sizeof(PlumModelVTable),
+    .create = glm_create,
+    .destroy = glm_destroy,
+    .fit = glm_fit,
+    .shape = glm_shape,
+    .save = glm_save,
+    .load = glm_load,
+    .predict = glm_predict,
+    .objective = glm_objective,
+    .set_theta = glm_set_theta,
+};
+
+static const PlumParamSpec glm_params[] = {
+    PLUM_PARAM_COMPONENT_SPEC(GlmParams, family, PLUM_KIND_FAMILY, "normal", 0,
+                              "the response distribution and its link (e.g. {name: poisson, "
+                              "link: log})"),
+    PLUM_PARAM_BOOL_SPEC(GlmParams, fit_intercept, TRUE, "fit an unpenalised intercept"),
+    PLUM_PARAM_REAL_SPEC(GlmParams, alpha, 0.0, 0.0, INFINITY, 0,
+                         "L2 penalty (α/2)‖β‖² on the mean half-deviance, as scikit-learn's "
+                         "PoissonRegressor (whose default is 1); 0: maximum likelihood"),
+    PLUM_PARAM_ENUM_SPEC(GlmParams, solver, SOLVER_IRLS, solver_names,
+                         "irls: iteratively reweighted least squares (Cholesky); optimizer: "
+                         "minimise the objective with `optimizer`"),
+    PLUM_PARAM_COMPONENT_SPEC(GlmParams, optimizer, PLUM_KIND_OPTIMIZER, "lbfgs", 0,
+                              "the optimizer used when solver is `optimizer`"),
+    PLUM_PARAM_INT_SPEC(GlmParams, max_iter, 100, 1, 1e6, 0, "IRLS iterations at most"),
+    PLUM_PARAM_REAL_SPEC(GlmParams, tol, 1e-10, 0.0, 1.0, PLUM_PARAM_MIN_EXCLUSIVE,
+                         "IRLS stops when |ΔF| / (|F| + 0.1) < tol (F: the penalised objective)"),
+};
+
+static const PlumComponentDesc glm_components[] = {
+    {
+        .struct_size = sizeof(PlumComponentDesc),
+        .kind = PLUM_KIND_MODEL,
+        .name = "glm",
+        .summary = "generalized linear model over a family plugin (IRLS or any optimizer)",
+        .caps = PLUM_CAP_REGRESSOR | PLUM_CAP_SUPERVISED,
+        .params = glm_params,
+        .n_params = G_N_ELEMENTS(glm_params),
+        .params_size = sizeof(GlmParams),
+        .vtable = &glm_vtable,
+        .state_version = 1,
+    },
+};
+
+PLUM_PLUGIN_DEFINE(glm, PACKAGE_VERSION, "MIT",
+                   "generalized linear models: IRLS or any optimizer over any family",
+                   glm_components, NULL)
