@@ -707,6 +707,59 @@ test_determinism(gconstpointer data)
   /* Shuffling draws from the seed: another seed gives another path (full batch: the same). */
   g_assert_cmpint(memcmp(a, c, sizeof a) != 0, ==, is_minibatch(name));
   g_free(yaml);
+  if (is_minibatch(name)) {
+    /* Without shuffling, minibatches come in term order and the seed does not matter. */
+    double d[N_MAX] = {0}, e[N_MAX] = {0};
+    yaml = yaml_for(name, "max_iter: 20, shuffle: false");
+    g_assert_true(run_full(yaml, &obj, d, 5, NULL, &result, &error));
+    g_assert_true(run_full(yaml, &obj, e, 6, NULL, &result, &error));
+    g_assert_no_error(error);
+    g_assert_cmpmem(d, sizeof d, e, sizeof e);
+    g_free(yaml);
+  }
+  data_clear(&s);
+}
+
+/* Shuffling needs the run's generator; a context without one is an error, not a crash. */
+static void
+test_no_rng(void)
+{
+  Data s;
+  least_squares_data(&s);
+  PlumObjective obj = data_objective(&s, FALSE);
+  PlumBinding *b = bind("{name: adam}");
+  PlumOptimContext ctx = {.struct_size = sizeof ctx};
+  double theta[N_MAX] = {0};
+  GError *error = NULL;
+  g_assert_false(plum_optimizer_minimize(b, &obj, theta, &ctx, NULL, &error));
+  g_assert_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED);
+  g_assert_nonnull(strstr(error->message, "random generator"));
+  g_assert_cmpuint(s.evals, ==, 0);
+  g_clear_error(&error);
+  plum_binding_free(b);
+  data_clear(&s);
+}
+
+/* rel_tol stops once consecutive (epoch) values agree. */
+static void
+test_rel_tol(gconstpointer data)
+{
+  const char *name = data;
+  Data s;
+  least_squares_data(&s);
+  PlumObjective obj = data_objective(&s, FALSE);
+  const char *extra = !is_minibatch(name) ? "rel_tol: 1e-6, tol: 0"
+                      : strcmp(name, "adagrad") == 0
+                          ? "rel_tol: 1e-6, learning_rate: 0.5, max_iter: 5000"
+                          : "rel_tol: 1e-6, learning_rate: 0.05, max_iter: 5000";
+  char *yaml = yaml_for(name, extra);
+  double theta[N_MAX] = {0};
+  PlumOptimResult result;
+  run(yaml, &obj, theta, &result);
+  g_test_message("%s: %zu iterations, stop: %s", name, result.n_iter, result.stop_reason);
+  g_assert_cmpstr(result.stop_reason, ==, "converged: relative change <= rel_tol 1e-06");
+  g_assert_cmpuint(result.n_iter, <, 5000);
+  g_free(yaml);
   data_clear(&s);
 }
 
@@ -940,6 +993,8 @@ main(int argc, char **argv)
   add_per_optimizer("max-iter", optimizers, test_max_iter);
   add_per_optimizer("tol", optimizers, test_tol);
   add_per_optimizer("determinism", optimizers, test_determinism);
+  g_test_add_func("/optimizers/no-rng", test_no_rng);
+  add_per_optimizer("rel-tol", optimizers, test_rel_tol);
   add_per_optimizer("early-stopping", optimizers, test_early_stopping);
   add_per_optimizer("monitor-stop", optimizers, test_monitor_stop);
   g_test_add_func("/optimizers/divergence", test_divergence);

@@ -17,6 +17,10 @@
  * When a search fails, lbfgs forgets its history and tries once more along the steepest descent
  * direction; when that fails too it stops and says why (usually the gradient is as small as
  * rounding lets it be).
+ *
+ * The default tol, 1e-5 on the 2-norm of the mean objective's (projected) gradient, is scipy's
+ * L-BFGS-B pgtol; it is on the mean, so it does not tighten as rows are added. A starting point
+ * outside the box is projected into it first.
  */
 #include "config.h"
 
@@ -59,14 +63,20 @@ typedef struct {
   gboolean *binding; /* boxed only */
 } Lbfgs;
 
-static void
-history_init(History *h, int n, int m)
+/* The pairs take 2 m n doubles, which a large model with a long history may not get. */
+static gboolean
+history_init(History *h, int n, int m, GError **error)
 {
   *h = (History){.n = n, .m = m};
-  h->s = g_new(double, (size_t)m *(size_t)n);
-  h->y = g_new(double, (size_t)m *(size_t)n);
+  h->s = g_try_new(double, (size_t)m *(size_t)n);
+  h->y = g_try_new(double, (size_t)m *(size_t)n);
   h->rho = g_new(double, (size_t)m);
   h->alpha = g_new(double, (size_t)m);
+  if (h->s != NULL && h->y != NULL)
+    return TRUE;
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+              "lbfgs: no memory for %d correction pairs of %d parameters; lower history", m, n);
+  return FALSE;
 }
 
 static void
@@ -293,8 +303,7 @@ lbfgs_minimize(const void *params, const PlumObjective *obj, double *theta,
       .g_new = g_new(double, n),
       .binding = g_new(gboolean, n),
   };
-  history_init(&r.h, (int)n, (int)p->history);
-  gboolean ok = run(&r, error);
+  gboolean ok = history_init(&r.h, (int)n, (int)p->history, error) && run(&r, error);
   history_clear(&r.h);
   g_free(r.g);
   g_free(r.d);
