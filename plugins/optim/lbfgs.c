@@ -68,8 +68,9 @@ static gboolean
 history_init(History *h, int n, int m, GError **error)
 {
   *h = (History){.n = n, .m = m};
-  h->s = g_try_new(double, (size_t)m *(size_t)n);
-  h->y = g_try_new(double, (size_t)m *(size_t)n);
+  size_t size = (size_t)m * (size_t)n;
+  h->s = g_try_new(double, size);
+  h->y = g_try_new(double, size);
   h->rho = g_new(double, (size_t)m);
   h->alpha = g_new(double, (size_t)m);
   if (h->s != NULL && h->y != NULL)
