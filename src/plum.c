@@ -205,6 +205,8 @@ param_default(const PlumParamSpec *s)
     g_string_append_c(out, ']');
     return g_string_free(out, FALSE);
   }
+  case PLUM_PARAM_RECORD:
+    return g_strdup("");
   default:
     return g_strdup("[]");
   }
@@ -229,19 +231,40 @@ param_constraints(const PlumParamSpec *s)
   return g_string_free(out, FALSE);
 }
 
+/* One row per parameter, nested record fields indented (text) or dotted (markdown). */
 static void
-print_params(const PlumParamSpec *specs, size_t n, int indent)
+print_params(const PlumParamSpec *specs, size_t n, int indent, const char *prefix,
+             gboolean markdown)
 {
   for (size_t i = 0; i < n; i++) {
     const PlumParamSpec *s = &specs[i];
     char *def = param_default(s), *cons = param_constraints(s);
-    printf("%*s%-*s %-11s %-14s %-24s %s\n", indent, "", 22 - indent, s->name, param_type_name(s),
-           def, g_strstrip(cons), s->doc ? s->doc : "");
+    char *name = g_strconcat(prefix, s->name, NULL);
+    if (markdown)
+      printf("| `%s` | %s | `%s` | %s | %s |\n", name, param_type_name(s), def, g_strstrip(cons),
+             s->doc ? s->doc : "");
+    else
+      printf("%*s%-*s %-11s %-14s %-24s %s\n", indent, "", 22 - indent, s->name,
+             param_type_name(s), def, g_strstrip(cons), s->doc ? s->doc : "");
+    if (s->type == PLUM_PARAM_RECORD || s->type == PLUM_PARAM_RECORD_LIST) {
+      char *inner = g_strconcat(name, s->type == PLUM_PARAM_RECORD ? "." : "[].", NULL);
+      print_params(s->fields, s->n_fields, indent + 2, inner, markdown);
+      g_free(inner);
+    }
+    g_free(name);
     g_free(def);
     g_free(cons);
-    if (s->type == PLUM_PARAM_RECORD || s->type == PLUM_PARAM_RECORD_LIST)
-      print_params(s->fields, s->n_fields, indent + 2);
   }
+}
+
+static void
+print_params_table(const PlumParamSpec *specs, size_t n, const char *key, gboolean markdown)
+{
+  if (markdown)
+    printf("| %s | type | default | range | description |\n|---|---|---|---|---|\n", key);
+  else
+    printf("%-22s %-11s %-14s %-24s %s\n", key, "TYPE", "DEFAULT", "RANGE", "DESCRIPTION");
+  print_params(specs, n, 0, "", markdown);
 }
 
 static const struct {
@@ -291,49 +314,73 @@ find_component(const PlumRegistry *reg, const char *spec, GError **error)
   return found;
 }
 
+static void
+print_component(const PlumComponent *c, gboolean markdown)
+{
+  const PlumModule *m = plum_component_module(c);
+  const char *kind = plum_kind_to_string(plum_component_kind(c));
+  if (markdown)
+    printf("### %s/%s\n\n%s. Module `%s` %s (%s). Capabilities:", kind, plum_component_name(c),
+           plum_component_summary(c), plum_module_name(m), plum_module_version(m),
+           plum_module_license(m));
+  else
+    printf("%s/%s — %s\nmodule:  %s %s (%s) %s\ncaps:   ", kind, plum_component_name(c),
+           plum_component_summary(c), plum_module_name(m), plum_module_version(m),
+           plum_module_license(m), plum_module_path(m));
+  gboolean any = FALSE;
+  for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++)
+    if (plum_component_caps(c) & cap_names[i].bit) {
+      printf(" %s", cap_names[i].name);
+      any = TRUE;
+    }
+  printf("%s\n\n", any ? (markdown ? "." : "") : (markdown ? " none." : " none"));
+  size_t n = plum_component_n_params(c);
+  if (n == 0)
+    printf("no parameters\n");
+  else
+    print_params_table(plum_component_param(c, 0), n, markdown ? "parameter" : "PARAMETER",
+                       markdown);
+}
+
 static int
 cmd_info(int argc, char **argv)
 {
-  const GOptionEntry entries[] = {{NULL}};
+  gboolean markdown = FALSE, all = FALSE;
+  const GOptionEntry entries[] = {
+      {"markdown", 0, 0, G_OPTION_ARG_NONE, &markdown, "print Markdown tables (for the docs)",
+       NULL},
+      {"all", 'a', 0, G_OPTION_ARG_NONE, &all, "describe every loaded component", NULL},
+      {NULL},
+  };
   GError *error = NULL;
-  if (!parse_options("info", "KIND/NAME - describe a component and its parameters", entries,
-                     &argc, &argv, &error))
+  if (!parse_options("info", "KIND/NAME | pipeline - describe a component or the pipeline file",
+                     entries, &argc, &argv, &error))
     return fail(error);
-  if (argc != 2)
-    return usage_error("info takes one KIND/NAME");
-  if (strcmp(argv[1], "pipeline") == 0) {
+  if (argc != (all ? 1 : 2))
+    return usage_error("info takes one KIND/NAME, 'pipeline', or --all");
+  if (!all && strcmp(argv[1], "pipeline") == 0) {
     size_t n;
     const PlumParamSpec *specs = plum_pipeline_schema(&n);
-    printf("pipeline — the keys of a pipeline file (see doc/pipeline.md)\n\n");
-    printf("%-22s %-11s %-14s %-24s %s\n", "KEY", "TYPE", "DEFAULT", "RANGE", "DESCRIPTION");
-    print_params(specs, n, 0);
+    if (!markdown)
+      printf("pipeline — the keys of a pipeline file (see doc/pipeline.md)\n\n");
+    print_params_table(specs, n, markdown ? "key" : "KEY", markdown);
     return EXIT_OK;
   }
   int status = EXIT_OK;
   PlumRegistry *reg = registry_or_fail(&status);
   if (reg == NULL)
     return status;
+  if (all) {
+    for (size_t i = 0; i < plum_registry_n_components(reg); i++) {
+      printf(i ? "\n" : "");
+      print_component(plum_registry_component_at(reg, i), markdown);
+    }
+    return EXIT_OK;
+  }
   const PlumComponent *c = find_component(reg, argv[1], &error);
   if (c == NULL)
     return fail(error);
-
-  const PlumModule *m = plum_component_module(c);
-  printf("%s/%s — %s\n", plum_kind_to_string(plum_component_kind(c)), plum_component_name(c),
-         plum_component_summary(c));
-  printf("module:  %s %s (%s) %s\n", plum_module_name(m), plum_module_version(m),
-         plum_module_license(m), plum_module_path(m));
-  printf("caps:   ");
-  for (size_t i = 0; i < G_N_ELEMENTS(cap_names); i++)
-    if (plum_component_caps(c) & cap_names[i].bit)
-      printf(" %s", cap_names[i].name);
-  printf("\n\n");
-  size_t n = plum_component_n_params(c);
-  if (n == 0) {
-    printf("no parameters\n");
-    return EXIT_OK;
-  }
-  printf("%-22s %-11s %-14s %-24s %s\n", "PARAMETER", "TYPE", "DEFAULT", "RANGE", "DESCRIPTION");
-  print_params(plum_component_param(c, 0), n, 0);
+  print_component(c, markdown);
   return EXIT_OK;
 }
 

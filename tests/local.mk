@@ -178,3 +178,7 @@ tests_test_glm_LDADD = $(TEST_LIBS)
 # Every example pipeline under config/ runs and meets the floors it states.
 TESTS += tests/test-configs.sh
 EXTRA_DIST += tests/test-configs.sh
+
+# The generated parts of doc/ are current.
+TESTS += tests/test-docs.sh
+EXTRA_DIST += tests/test-docs.sh
