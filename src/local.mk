@@ -12,3 +12,12 @@ update-docs: plum $(plugins_LTLIBRARIES)
 	  $(SHELL) $(top_srcdir)/doc/update-docs.sh $(abs_top_builddir)/plum $(top_srcdir)
 .PHONY: update-docs
 EXTRA_DIST += doc/update-docs.sh
+
+# The installed plum finds its installed plugins with no environment help, and plum.pc
+# tells plugin authors where they go.
+installcheck-local:
+	env -u PLUM_PLUGIN_PATH -u PLUM_PLUGIN_SYSTEM_PATH $(DESTDIR)$(bindir)/plum plugins \
+	  | grep -q linear_regression
+	env -u PLUM_PLUGIN_PATH -u PLUM_PLUGIN_SYSTEM_PATH $(DESTDIR)$(bindir)/plum plugins --all \
+	  | grep -A1 'Refused modules' | grep -q '(none)'
+	test "`PKG_CONFIG_PATH=$(DESTDIR)$(pkgconfigdir) $(PKG_CONFIG) --variable=pluginsdir plum`" = '$(pluginsdir)'
