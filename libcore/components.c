@@ -151,6 +151,15 @@ plum_optimizer_minimize(const PlumBinding *optimizer, const PlumObjective *obj, 
 {
   const PlumOptimizerVTable *vt = vtable_of(optimizer, PLUM_KIND_OPTIMIZER);
   g_return_val_if_fail(vt != NULL && obj != NULL && theta != NULL && ctx != NULL, FALSE);
+  const PlumComponent *comp = plum_binding_component(optimizer);
+  if ((obj->lower != NULL || obj->upper != NULL) &&
+      !(plum_component_caps(comp) & PLUM_CAP_USES_BOUNDS)) {
+    g_set_error(error, PLUM_CONFIG_ERROR, PLUM_CONFIG_ERROR_CAPABILITY,
+                "%s: optimizer '%s' cannot keep parameters within bounds, which this objective "
+                "has (use one with the uses-bounds capability, e.g. lbfgs)",
+                plum_binding_path(optimizer), plum_component_name(comp));
+    return FALSE;
+  }
   const void *params = plum_binding_params(optimizer);
   PlumOptimResult local = {.struct_size = sizeof local};
   PlumOptimMonitor m = {

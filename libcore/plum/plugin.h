@@ -136,7 +136,11 @@ typedef struct PlumOptimMonitor PlumOptimMonitor;
 /* Optimizers call this once per iteration (epoch) with the current point, the mean objective
  * and the gradient norm (NAN when not computed). It reports progress, applies the common stop
  * rules and early stopping, and returns FALSE when the optimizer must stop; theta is then the
- * answer (the monitor restores the best validated point itself when early stopping). */
+ * answer (the monitor restores the best validated point itself when early stopping), so pass
+ * the caller's own theta array — the one plum_optimizer_minimize was given. Minibatch
+ * optimizers know no full gradient: they pass NAN unless `tol` > 0 makes them evaluate one,
+ * and their value is the mean of the epoch's batch values. An objective with bounds is only
+ * handed to optimizers with PLUM_CAP_USES_BOUNDS (the core refuses the others). */
 gboolean plum_optim_monitor_step(PlumOptimMonitor *m, double *theta, double value,
                                  double grad_norm);
 /* An optimizer that stops for a reason of its own (line search failure…) says why. */
