@@ -1,5 +1,11 @@
 # optim plugins
 
+plugins_LTLIBRARIES += plugins/optim/gd.la
+plugins_optim_gd_la_SOURCES = plugins/optim/gd.c plugins/optim/objective.c plugins/optim/objective.h
+plugins_optim_gd_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_optim_gd_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_optim_gd_la_LIBADD = $(PLUGIN_LIBS)
+
 # Minibatch optimizers share the epoch loop (minibatch.c); full-batch ones the strong-Wolfe line
 # search (linesearch.c). Each module compiles its own copy: plugins link nothing but libplum.
 OPTIM_MINIBATCH_SOURCES = plugins/optim/minibatch.c plugins/optim/minibatch.h \
