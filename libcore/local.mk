@@ -8,6 +8,7 @@ pluminclude_HEADERS += \
 	libcore/plum/error.h \
 	libcore/plum/matrix.h \
 	libcore/plum/metrics.h \
+	libcore/plum/modelfile.h \
 	libcore/plum/params.h \
 	libcore/plum/plugin.h \
 	libcore/plum/plum.h \
@@ -28,6 +29,7 @@ libplum_la_SOURCES = \
 	libcore/links.c \
 	libcore/matrix.c \
 	libcore/metrics.c \
+	libcore/modelfile.c \
 	libcore/progress.c \
 	libcore/registry.c \
 	libcore/rng.c \

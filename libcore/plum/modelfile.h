@@ -1,7 +1,8 @@
 /* plum/modelfile.h — model files: a fitted pipeline as data only.
  *
- * Layout (little-endian throughout): an 64-byte header — magic "PLUMMODL", format version,
- * byte-order mark, host version, body length, SHA-256 of the body — then the body: a sequence of
+ * Layout (little-endian throughout, byte by byte in doc/model-file.md): an 80-byte header —
+ * magic "PLUMMODL", format version, byte-order mark, host version, body length, SHA-256 of the
+ * whole file (header included, the checksum field read as zeros) — then the body: a sequence of
  * sections. The body holds the resolved pipeline configuration (YAML text), the seed, free-form
  * metadata (a PlumState: feature names, classes, metrics at training time…) and one entry per
  * fitted component (role such as "transform.0" or "model", component kind and name, module
@@ -49,7 +50,9 @@ void plum_model_file_add(PlumModelFile *mf, const char *role, PlumComponentKind 
                          const char *component, const char *module, const char *module_version,
                          guint32 state_version, PlumState *state);
 
-/* Serialises into memory (transfer full, g_free). */
+/* Serialises into memory (transfer full, g_free). Returns NULL with a critical warning when mf
+ * cannot be written (no entries, a string that is not UTF-8); plum_model_file_save reports the
+ * same as a GError. The host version written is plum_version(), not mf->host_version. */
 guint8 *plum_model_file_serialize(const PlumModelFile *mf, size_t *len_out);
 /* Parses a whole file image; `source` names it in messages. Fails with PLUM_MODEL_ERROR_STATE
  * (or PLUM_DATA_ERROR_IO) saying what is wrong: wrong magic, future version, truncated,
@@ -57,7 +60,8 @@ guint8 *plum_model_file_serialize(const PlumModelFile *mf, size_t *len_out);
 PlumModelFile *plum_model_file_parse(const guint8 *data, size_t len, const char *source,
                                      GError **error);
 
-/* Atomic write (temporary file + rename) and read. */
+/* Atomic write (temporary file in the same directory, fsync, rename; mode 0644) and read. I/O
+ * failures are PLUM_DATA_ERROR_IO; a failed save leaves any previous file at path untouched. */
 gboolean plum_model_file_save(const PlumModelFile *mf, const char *path, GError **error);
 PlumModelFile *plum_model_file_load(const char *path, GError **error);
 

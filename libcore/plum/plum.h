@@ -11,6 +11,7 @@
 #include <plum/error.h>
 #include <plum/matrix.h>
 #include <plum/metrics.h>
+#include <plum/modelfile.h>
 #include <plum/params.h>
 #include <plum/plugin.h>
 #include <plum/progress.h>
