@@ -366,6 +366,42 @@ test_gd_diverges(void)
   plum_dataset_free(ds);
 }
 
+/* Early stopping scores held-out rows through the model's validation objective; with a
+ * patience of 1 and a step that barely moves, gd stops on the validation rule, not max_iter. */
+static void
+test_gd_early_stopping(void)
+{
+  GError *error = NULL;
+  PlumDataset *ds = load_diabetes();
+  standardise(ds->X);
+  PlumRng *rng = plum_rng_new(9);
+  PlumMatrix X_fit = plum_matrix_rows(ds->X, 0, 300), y_fit = plum_matrix_rows(ds->y, 0, 300);
+  PlumMatrix X_val = plum_matrix_rows(ds->X, 300, 142), y_val = plum_matrix_rows(ds->y, 300, 142);
+  PlumState *report = plum_state_new();
+  Model m;
+  model_init(&m, "{name: linear_regression, solver: optimizer, optimizer: {name: gd, "
+                 "learning_rate: 0.1, patience: 1, min_delta: 1e300, max_iter: 1000}}");
+  PlumFitData fd = fit_data(&X_fit, &y_fit, rng);
+  fd.X_val = &X_val;
+  fd.y_val = &y_val;
+  fd.report = report;
+  g_assert_true(m.vt->fit(m.self, &fd, &error));
+  g_assert_no_error(error);
+  const char *reason = plum_state_get_string(report, "stop_reason", &error);
+  g_assert_no_error(error);
+  g_test_message("gd: %s", reason);
+  g_assert_true(g_str_has_prefix(reason, "early stopping"));
+
+  y_val.cols = 2; /* validation targets that do not match y */
+  g_assert_false(m.vt->fit(m.self, &fd, &error));
+  g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE);
+  g_clear_error(&error);
+  plum_state_free(report);
+  model_clear(&m);
+  plum_rng_free(rng);
+  plum_dataset_free(ds);
+}
+
 /* The objective: gradient check, and values over disjoint term sets that add up. */
 static void
 check_objective(const char *yaml, gboolean intercept)
@@ -911,6 +947,7 @@ main(int argc, char **argv)
   g_test_add_func("/proof/gd/fixed-step", test_gd_fixed_step);
   g_test_add_func("/proof/gd/backtracking-ridge", test_gd_backtracking_ridge);
   g_test_add_func("/proof/gd/diverges", test_gd_diverges);
+  g_test_add_func("/proof/gd/early-stopping", test_gd_early_stopping);
   g_test_add_func("/proof/squared_exponential/known-value", test_kernel_known_value);
   g_test_add_func("/proof/squared_exponential/gram", test_kernel_gram);
   g_test_add_func("/proof/squared_exponential/gram-gradient", test_kernel_gram_gradient);
