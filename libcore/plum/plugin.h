@@ -13,6 +13,9 @@
  * Conventions for every slot: fallible calls return gboolean (or a pointer) and take
  * GError **error last, set exactly on failure; matrices are non-owning row-major views; output
  * buffers are allocated by the caller; instances are created and destroyed by their own vtable.
+ * The params struct handed to `create` (and the nested bindings in it) outlives the instance,
+ * so a model may keep the pointer. An instance, and an objective's eval, is used by one thread
+ * at a time (a plugin may keep scratch buffers in it); a plugin parallelises inside a call.
  * No C++ exception or longjmp may cross this boundary.
  */
 #ifndef PLUM_PLUGIN_H
