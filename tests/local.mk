@@ -182,3 +182,8 @@ EXTRA_DIST += tests/test-configs.sh
 # The generated parts of doc/ are current.
 TESTS += tests/test-docs.sh
 EXTRA_DIST += tests/test-docs.sh
+
+check_PROGRAMS += tests/test-functions
+TESTS += tests/test-functions
+tests_test_functions_SOURCES = tests/test-functions.c
+tests_test_functions_LDADD = $(TEST_LIBS)
