@@ -945,10 +945,76 @@ test_glm_singular(void)
   plum_state_free(state);
   model_clear(&m);
 
+  /* A gradient method has no trouble with the flat direction: from β = 0 it never moves
+   * along it, so the duplicate's weight is split evenly (the minimum-norm answer); the
+   * report leaves out the standard errors the singular information matrix cannot give. */
+  PlumState *report = plum_state_new();
+  fd.report = report;
+  model_init(&m, "{name: glm, family: poisson, solver: optimizer, optimizer: {name: lbfgs, tol: "
+                 "1e-10}}");
+  fit_ok(&m, &fd);
+  state = saved_state(&m);
+  coef = plum_state_get_reals(state, "coef", 4, 1, NULL, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat_with_epsilon(coef[0], coef[2], 1e-8);
+  g_assert_true(isfinite(coef[0]));
+  g_assert_false(plum_state_has(report, "std_err"));
+  g_assert_true(plum_state_has(report, "deviance"));
+  fd.report = NULL;
+  plum_state_free(report);
+  plum_state_free(state);
+  model_clear(&m);
+
   for (size_t i = 0; i < ds->X->rows; i++)
     PLUM_MATRIX_AT(ds->X, i, 2) = 3.0;
   assert_fit_fails("{name: glm, family: poisson}", &fd, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                    "intercept is a linear combination");
+  plum_dataset_free(ds);
+  plum_rng_free(rng);
+}
+
+/* Non-canonical links whose mean space is bounded: IRLS halves its steps back into it (from
+ * the intercept-only model on the first step) and agrees with lbfgs on the same objective. */
+static void
+test_glm_step_halving(void)
+{
+  GError *error = NULL;
+  PlumRng *rng = plum_rng_new(1);
+  PlumDataset *ds = load_csv("tests", "glm_poisson", PLUM_TARGET_REAL);
+  PlumFitData fd = fit_data(ds, rng);
+  PlumState *report = plum_state_new();
+  fd.report = report;
+  Model m;
+  model_init(&m, "{name: glm, family: {name: poisson, link: identity}}");
+  fit_ok(&m, &fd);
+  g_assert_cmpfloat(report_real(report, "deviance"), <, report_real(report, "null_deviance"));
+  PlumMatrix *mu = plum_matrix_new(ds->X->rows, 1, &error);
+  g_assert_true(m.vt->predict(m.self, ds->X, mu, &error));
+  g_assert_no_error(error);
+  for (size_t i = 0; i < ds->X->rows; i++)
+    g_assert_cmpfloat(PLUM_MATRIX_AT(mu, i, 0), >, 0);
+  plum_matrix_free(mu);
+  plum_state_free(report);
+  model_clear(&m);
+  plum_dataset_free(ds);
+
+  ds = load_csv("tests", "glm_gamma", PLUM_TARGET_REAL);
+  fd = fit_data(ds, rng);
+  Model irls, lbfgs;
+  model_init(&irls, "{name: glm, family: gamma}");
+  model_init(&lbfgs, "{name: glm, family: gamma, solver: optimizer, optimizer: {name: lbfgs, "
+                     "tol: 1e-10}}");
+  fit_ok(&irls, &fd);
+  fit_ok(&lbfgs, &fd);
+  PlumState *a = saved_state(&irls), *b = saved_state(&lbfgs);
+  const double *ca = plum_state_get_reals(a, "coef", 4, 1, NULL, NULL, &error);
+  const double *cb = plum_state_get_reals(b, "coef", 4, 1, NULL, NULL, &error);
+  g_assert_no_error(error);
+  assert_close(ca, cb, 4, 1e-6);
+  plum_state_free(a);
+  plum_state_free(b);
+  model_clear(&irls);
+  model_clear(&lbfgs);
   plum_dataset_free(ds);
   plum_rng_free(rng);
 }
@@ -1108,6 +1174,7 @@ main(int argc, char **argv)
   g_test_add_func("/glm/normal-is-ols", test_glm_normal_is_ols);
   g_test_add_func("/glm/predict-save-load", test_glm_predict_save_load);
   g_test_add_func("/glm/singular-design", test_glm_singular);
+  g_test_add_func("/glm/step-halving", test_glm_step_halving);
   g_test_add_func("/glm/bad-input", test_glm_bad_input);
   g_test_add_func("/families/schema-errors", test_family_schema);
   g_test_add_func("/families/deviances", test_family_deviances);

@@ -181,7 +181,48 @@ evaluate(GlmProblem *pb, const double *theta, double *objective)
   return isfinite(*objective);
 }
 
+/* β = 0 and b = g(mustart(ȳ)), the weighted mean response nudged into the mean space: the
+ * intercept-only model (b = 0 without an intercept). */
+static void
+null_theta(GlmProblem *pb, double *theta)
+{
+  const Glm *self = pb->self;
+  memset(theta, 0, pb->p * sizeof *theta);
+  if (!pb->fit_intercept)
+    return;
+  double mean = 0, mu0;
+  for (size_t i = 0; i < pb->n; i++)
+    mean += (pb->w ? pb->w[i] : 1.0) * pb->y[i];
+  mean /= pb->w_sum;
+  self->fam->mustart(self->fam_params, &mean, &mu0, 1);
+  self->fam->link(self->fam_params, &mu0, &theta[pb->d], 1);
+}
+
 /* IRLS --------------------------------------------------------------------------------------- */
+
+/* Row i of A: s [x_i 1]. */
+static void
+scaled_row(GlmProblem *pb, size_t i, double s)
+{
+  double *row = pb->A + i * pb->p;
+  const double *x = PLUM_MATRIX_ROW(&pb->X, i);
+  for (size_t j = 0; j < pb->d; j++)
+    row[j] = s * x[j];
+  if (pb->fit_intercept)
+    row[pb->d] = s;
+}
+
+/* The buffers of the weighted least-squares system, allocated once per problem. */
+static void
+ensure_system(GlmProblem *pb)
+{
+  if (pb->A != NULL)
+    return;
+  size_t n = pb->n, p = pb->p, a_len = n * p, g_len = p * p;
+  pb->A = g_new(double, a_len);
+  pb->G = g_new(double, g_len);
+  pb->az = g_new(double, MAX(n, p));
+}
 
 /* A = √W [X 1] and az = √W z at the current η, μ, with the IRLS weights W = w μ′² / V(μ) and
  * working response z = η + (y − μ) / μ′. */
@@ -189,25 +230,57 @@ static void
 working_system(GlmProblem *pb)
 {
   const Glm *self = pb->self;
-  size_t n = pb->n, d = pb->d, p = pb->p;
+  size_t n = pb->n;
+  ensure_system(pb);
   self->fam->mu_eta(self->fam_params, pb->eta, pb->dmu, n);
   self->fam->variance(self->fam_params, pb->mu, pb->var, n);
   for (size_t i = 0; i < n; i++) {
     double wi = pb->w ? pb->w[i] : 1.0;
     double s = sqrt(wi * pb->dmu[i] * pb->dmu[i] / pb->var[i]);
-    double *row = pb->A + i * p;
-    const double *x = PLUM_MATRIX_ROW(&pb->X, i);
-    for (size_t j = 0; j < d; j++)
-      row[j] = s * x[j];
-    if (pb->fit_intercept)
-      row[d] = s;
+    scaled_row(pb, i, s);
     pb->az[i] = s * (pb->eta[i] + (pb->y[i] - pb->mu[i]) / pb->dmu[i]);
   }
 }
 
-static void
-set_collinear_error(const GlmProblem *pb, size_t j, GError **error)
+/* Factorises G = AᵀA + Σw·α·I′ as RᵀR in place. Returns p, or the first column that is a
+ * linear combination of the earlier ones: where the factorisation breaks down or, when
+ * `strict`, where the relative pivot R_jj² / G_jj falls to COLLINEAR_TOL. */
+static size_t
+factor_normal_matrix(GlmProblem *pb, gboolean strict)
 {
+  size_t n = pb->n, p = pb->p;
+  double *G = pb->G, *diag = g_new(double, p);
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0, pb->A, (int)p, 0.0, G,
+              (int)p);
+  for (size_t j = 0; j < pb->d; j++)
+    G[j * p + j] += pb->w_sum * pb->alpha;
+  for (size_t j = 0; j < p; j++)
+    diag[j] = G[j * p + j];
+  lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, G, (lapack_int)p);
+  size_t bad = info > 0 ? (size_t)info - 1 : p;
+  for (size_t j = 0; strict && j < bad; j++) {
+    double r = G[j * p + j];
+    if (!(r * r > COLLINEAR_TOL * diag[j]))
+      bad = j;
+  }
+  g_free(diag);
+  return bad;
+}
+
+/* Refuses a design whose columns (the intercept's included) are linearly dependent over the
+ * rows of positive weight, naming the column; any α > 0 makes the problem well posed. The
+ * IRLS weights are positive wherever w is, so no step can lose rank that the design has. */
+static gboolean
+check_design_rank(GlmProblem *pb, GError **error)
+{
+  if (pb->alpha > 0)
+    return TRUE;
+  ensure_system(pb);
+  for (size_t i = 0; i < pb->n; i++)
+    scaled_row(pb, i, sqrt(pb->w ? pb->w[i] : 1.0));
+  size_t j = factor_normal_matrix(pb, TRUE);
+  if (j == pb->p)
+    return TRUE;
   if (j < pb->d)
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "glm: the design is singular: feature %zu (counting from 0) is a linear "
@@ -218,39 +291,6 @@ set_collinear_error(const GlmProblem *pb, size_t j, GError **error)
                 "glm: the design is singular: the intercept is a linear combination of the "
                 "features (is a column constant?); drop that column, set fit_intercept: false, "
                 "or set alpha > 0");
-}
-
-/* G = AᵀA + Σw·α·I′ factorised as RᵀR in place, refusing a rank-deficient A by column. */
-static gboolean
-factor_normal_matrix(GlmProblem *pb, GError **error)
-{
-  size_t n = pb->n, p = pb->p;
-  double *G = pb->G;
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0, pb->A, (int)p, 0.0, G,
-              (int)p);
-  for (size_t j = 0; j < pb->d; j++)
-    G[j * p + j] += pb->w_sum * pb->alpha;
-  double *diag = g_new(double, p);
-  for (size_t j = 0; j < p; j++)
-    diag[j] = G[j * p + j];
-  lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, G, (lapack_int)p);
-  size_t bad = info > 0 ? (size_t)info - 1 : p;
-  for (size_t j = 0; info == 0 && j < p; j++) {
-    double r = G[j * p + j];
-    if (!(r * r > COLLINEAR_TOL * diag[j])) {
-      bad = j;
-      break;
-    }
-  }
-  g_free(diag);
-  if (info < 0) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
-                "glm: Cholesky factorisation failed (dpotrf info %d)", (int)info);
-    return FALSE;
-  }
-  if (bad == p)
-    return TRUE;
-  set_collinear_error(pb, bad, error);
   return FALSE;
 }
 
@@ -260,8 +300,13 @@ wls_step(GlmProblem *pb, double *theta_out, GError **error)
 {
   size_t n = pb->n, p = pb->p;
   working_system(pb);
-  if (!factor_normal_matrix(pb, error))
+  if (factor_normal_matrix(pb, FALSE) < p) {
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+                "glm: the IRLS weights degenerated (μ at the edge of the family's mean space?): "
+                "the weighted normal matrix is not positive definite; try another link or "
+                "alpha > 0");
     return FALSE;
+  }
   cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)p, 1.0, pb->A, (int)p, pb->az, 1, 0.0,
               theta_out, 1);
   LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, 1, pb->G, (lapack_int)p, theta_out, 1);
@@ -305,11 +350,15 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
 {
   const Glm *self = pb->self;
   size_t p = pb->p;
-  double *theta_new = g_new(double, p), prev_obj = INFINITY;
-  gboolean have_prev = FALSE, ok = TRUE;
-  pb->A = g_new(double, pb->n *p);
-  pb->G = g_new(double, p *p);
-  pb->az = g_new(double, MAX(pb->n, p));
+  if (!check_design_rank(pb, error))
+    return FALSE;
+  double *theta_new = g_new(double, p), prev_obj;
+  gboolean ok = TRUE;
+  /* The intercept-only model anchors the step halving of the first iteration where it is
+   * valid (R's glm() has no anchor there and gives up); the first step itself starts from
+   * the family's mustart, as R's does. */
+  null_theta(pb, theta);
+  gboolean have_prev = evaluate(pb, theta, &prev_obj);
   self->fam->mustart(self->fam_params, pb->y, pb->mu, pb->n);
   self->fam->link(self->fam_params, pb->mu, pb->eta, pb->n);
 
@@ -321,7 +370,7 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
       if (!have_prev) {
         g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                     "glm: IRLS found no valid coefficients from the family's starting values "
-                    "(μ leaves its mean space); try another link");
+                    "(μ leaves its mean space); try another link or fit_intercept: true");
         ok = FALSE;
       } else {
         g_strlcpy(run->stop_reason, "stopped: step halving found no decrease of the objective",
@@ -331,7 +380,7 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
     }
     memcpy(theta, theta_new, p * sizeof *theta);
     run->objective = obj;
-    if (have_prev && small_change(prev_obj, obj, self->params->tol)) {
+    if (run->n_iter > 1 && small_change(prev_obj, obj, self->params->tol)) {
       run->converged = TRUE;
       g_snprintf(run->stop_reason, sizeof run->stop_reason,
                  "converged: relative change of the objective < tol %.3g", self->params->tol);
@@ -393,21 +442,10 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   return TRUE;
 }
 
-/* β = 0 and b = g(mustart(ȳ)), the weighted mean response nudged into the mean space. */
 static void
 objective_initial(void *ctx, double *theta)
 {
-  GlmProblem *pb = ctx;
-  const Glm *self = pb->self;
-  memset(theta, 0, pb->p * sizeof *theta);
-  if (!pb->fit_intercept)
-    return;
-  double mean = 0, mu0;
-  for (size_t i = 0; i < pb->n; i++)
-    mean += (pb->w ? pb->w[i] : 1.0) * pb->y[i];
-  mean /= pb->w_sum;
-  self->fam->mustart(self->fam_params, &mean, &mu0, 1);
-  self->fam->link(self->fam_params, &mu0, &theta[pb->d], 1);
+  null_theta(ctx, theta);
 }
 
 static void
@@ -487,13 +525,8 @@ pearson_dispersion(const GlmProblem *pb)
 static gboolean
 standard_errors(GlmProblem *pb, double dispersion, double *se)
 {
-  if (pb->A == NULL) {
-    pb->A = g_new(double, pb->n * pb->p);
-    pb->G = g_new(double, pb->p * pb->p);
-    pb->az = g_new(double, MAX(pb->n, pb->p));
-  }
   working_system(pb);
-  if (!factor_normal_matrix(pb, NULL))
+  if (factor_normal_matrix(pb, TRUE) < pb->p)
     return FALSE;
   if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)pb->p, pb->G, (lapack_int)pb->p) != 0)
     return FALSE;
@@ -515,17 +548,23 @@ write_diagnostics(GlmProblem *pb, const double *theta, PlumState *report)
   gboolean fixed = dispersion_is_fixed(pb);
   plum_state_set_real(report, "deviance", dev);
   plum_state_set_real(report, "objective", obj);
-  if (self->fam->log_likelihood) {
-    double phi = fixed ? 1.0 : dev / pb->w_sum;
-    double ll = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, phi);
+  /* A perfect fit (deviance 0) leaves no likelihood with an estimated φ, and n <= p no
+   * dispersion: those entries are left out rather than reported as NaN. */
+  double ll = NAN;
+  if (self->fam->log_likelihood)
+    ll = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n,
+                                   fixed ? 1.0 : dev / pb->w_sum);
+  if (isfinite(ll)) {
     plum_state_set_real(report, "log_likelihood", ll);
     plum_state_set_real(report, "aic", -2.0 * ll + 2.0 * (double)(pb->p + (fixed ? 0 : 1)));
   }
   self->fam->variance(self->fam_params, pb->mu, pb->var, pb->n);
   double phi = fixed ? 1.0 : pearson_dispersion(pb);
+  if (!isfinite(phi))
+    return;
   plum_state_set_real(report, "dispersion", phi);
   double *se = g_new(double, pb->p);
-  if (isfinite(phi) && standard_errors(pb, phi, se))
+  if (standard_errors(pb, phi, se))
     plum_state_set_reals(report, "std_err", se, 1, pb->p);
   g_free(se);
 }

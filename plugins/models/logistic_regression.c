@@ -117,45 +117,52 @@ score_columns(const LogRegParams *p, size_t n_classes)
 
 /* Validation ----------------------------------------------------------------------------- */
 
-/* Labels are whole numbers in [0, n_classes); every class must occur in a row of positive
- * weight, or its unpenalised intercept would run off to −∞. */
+/* Labels are whole numbers in [0, n_classes); counts the rows of positive weight per class. */
 static gboolean
-check_labels(const PlumMatrix *y, size_t n_classes, const double *w, GError **error)
+count_labels(const PlumMatrix *y, size_t n_classes, const double *w, size_t *count, GError **error)
 {
-  size_t *count = g_new0(size_t, n_classes), present = 0, first = 0;
-  gboolean ok = TRUE;
-  for (size_t i = 0; ok && i < y->rows; i++) {
+  for (size_t i = 0; i < y->rows; i++) {
     double v = PLUM_MATRIX_AT(y, i, 0);
     if (!(v >= 0 && v < (double)n_classes && v == floor(v))) {
       g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
                   "logistic_regression: y = %g at row %zu (counting from 0) is not a class "
                   "index in 0..%zu",
                   v, i, n_classes - 1);
-      ok = FALSE;
-    } else if (w == NULL || w[i] > 0) {
-      count[(size_t)v]++;
+      return FALSE;
     }
+    if (w == NULL || w[i] > 0)
+      count[(size_t)v]++;
   }
-  for (size_t c = 0; ok && c < n_classes; c++)
-    if (count[c] > 0 && present++ == 0)
+  return TRUE;
+}
+
+/* Every class must occur in a row of positive weight, or its unpenalised intercept would run
+ * off to −∞. */
+static gboolean
+check_labels(const PlumMatrix *y, size_t n_classes, const double *w, GError **error)
+{
+  size_t *count = g_new0(size_t, n_classes), present = 0, first = 0, missing = n_classes;
+  gboolean ok = count_labels(y, n_classes, w, count, error);
+  for (size_t c = n_classes; c-- > 0;) {
+    if (count[c] == 0)
+      missing = c;
+    else if (present++ == 0 || c < first)
       first = c;
-  for (size_t c = 0; ok && c < n_classes; c++) {
-    if (count[c] > 0)
-      continue;
-    if (present == 1)
-      g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
-                  "logistic_regression: y holds a single class (%zu); at least two classes "
-                  "must occur",
-                  first);
-    else
-      g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
-                  "logistic_regression: class %zu of %zu never occurs in y (with positive "
-                  "weight); its intercept would diverge",
-                  c, n_classes);
-    ok = FALSE;
   }
   g_free(count);
-  return ok;
+  if (!ok || missing == n_classes)
+    return ok;
+  if (present == 1)
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                "logistic_regression: y holds a single class (%zu); at least two classes must "
+                "occur",
+                first);
+  else
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                "logistic_regression: class %zu of %zu never occurs in y (with positive "
+                "weight); its intercept would diverge",
+                missing, n_classes);
+  return FALSE;
 }
 
 static gboolean
@@ -427,6 +434,23 @@ typedef struct {
   char stop_reason[96];
 } FistaResult;
 
+/* θ ← x_new and v ← x_new + β (x_new − θ), Nesterov's extrapolation; the momentum restarts
+ * (β = 0, t = 1) when the step turns against the last move, diff · (x_new − θ) < 0. */
+static void
+fista_advance(Fista *f, double *theta, double *t)
+{
+  double turn = 0;
+  for (size_t j = 0; j < f->n_params; j++)
+    turn += f->diff[j] * (f->x_new[j] - theta[j]);
+  double t_next = turn < 0 ? 1.0 : 0.5 * (1.0 + sqrt(1.0 + 4.0 * *t * *t));
+  double beta = turn < 0 ? 0.0 : (*t - 1.0) / t_next;
+  for (size_t j = 0; j < f->n_params; j++) {
+    f->v[j] = f->x_new[j] + beta * (f->x_new[j] - theta[j]);
+    theta[j] = f->x_new[j];
+  }
+  *t = t_next;
+}
+
 /* Minimises F/n + l1 ‖W‖₁ from theta (in: start, out: answer). */
 static gboolean
 fista(Fista *f, const LogRegParams *p, PlumProgress *progress, double *theta, FistaResult *res,
@@ -447,17 +471,7 @@ fista(Fista *f, const LogRegParams *p, PlumProgress *progress, double *theta, Fi
     res->mapping = L * fabs(f->diff[cblas_idamax((int)np, f->diff, 1)]);
     if (progress)
       plum_progress_update(progress, res->n_iter, res->value);
-    /* Momentum restarts when the step turns against the last move (diff · (x_new − θ) < 0). */
-    double turn = 0;
-    for (size_t j = 0; j < np; j++)
-      turn += f->diff[j] * (f->x_new[j] - theta[j]);
-    double t_next = turn < 0 ? 1.0 : 0.5 * (1.0 + sqrt(1.0 + 4.0 * t * t));
-    double beta = turn < 0 ? 0.0 : (t - 1.0) / t_next;
-    for (size_t j = 0; j < np; j++) {
-      f->v[j] = f->x_new[j] + beta * (f->x_new[j] - theta[j]);
-      theta[j] = f->x_new[j];
-    }
-    t = t_next;
+    fista_advance(f, theta, &t);
     if (res->mapping <= p->tol) {
       g_snprintf(res->stop_reason, sizeof res->stop_reason,
                  "converged: gradient mapping %.3g <= tol %.3g", res->mapping, p->tol);
