@@ -51,67 +51,62 @@ is_digit(char c)
   return (unsigned char)(c - '0') < 10;
 }
 
-/* Clinger's fast path: a decimal whose significant digits fit a 64-bit integer below 2^53,
- * scaled by an exact power of ten up to 10^22, is one correctly rounded multiply or divide
- * away from its double, which is what strtod returns. Anything else (more digits, larger
- * exponents, hex, inf/nan, malformed text) returns FALSE and goes to strtod. */
-static inline gboolean
-parse_fast(const char *p, const char *end, double *out)
+/* Reads the digits at *pp into *mantissa; returns how many there were. */
+static inline size_t
+scan_digits(const char **pp, const char *end, guint64 *mantissa)
 {
-  gboolean negative = FALSE, any_digit = FALSE;
+  const char *p = *pp;
+  guint64 m = *mantissa;
+  for (; p < end && is_digit(*p); p++)
+    m = m * 10 + (guint64)(*p - '0');
+  size_t n = (size_t)(p - *pp);
+  *pp = p;
+  *mantissa = m;
+  return n;
+}
+
+/* Clinger's fast path: a decimal of at most 19 digits whose value fits below 2^53, scaled by
+ * an exact power of ten up to 10^22, is one correctly rounded multiply or divide away from its
+ * double, which is what strtod returns. Returns where the number stops, or NULL for text the
+ * fast path does not convert exactly (more digits, larger exponents, hex, inf/nan, no digits,
+ * a dangling exponent); strtod decides about those. */
+static inline const char *
+scan_fast(const char *p, const char *end, double *out)
+{
+  gboolean negative = FALSE;
   if (p < end && (*p == '-' || *p == '+'))
     negative = *p++ == '-';
   guint64 mantissa = 0;
-  int significant = 0;
+  size_t digits = scan_digits(&p, end, &mantissa);
   gint64 exp10 = 0;
-  for (; p < end && is_digit(*p); p++) {
-    any_digit = TRUE;
-    if (significant < 19) {
-      mantissa = mantissa * 10 + (guint64)(*p - '0');
-      significant += mantissa != 0;
-    } else if (*p != '0') {
-      return FALSE; /* a dropped non-zero digit: strtod must round */
-    } else {
-      exp10++;
-    }
-  }
   if (p < end && *p == '.') {
-    for (p++; p < end && is_digit(*p); p++) {
-      any_digit = TRUE;
-      if (significant < 19) {
-        mantissa = mantissa * 10 + (guint64)(*p - '0');
-        significant += mantissa != 0;
-        exp10--;
-      } else if (*p != '0') {
-        return FALSE;
-      }
-    }
+    p++;
+    size_t fraction = scan_digits(&p, end, &mantissa);
+    digits += fraction;
+    exp10 = -(gint64)fraction;
   }
-  if (!any_digit)
-    return FALSE;
+  if (digits == 0 || digits > 19) /* 19 digits cannot overflow 64 bits */
+    return NULL;
   if (p < end && (*p == 'e' || *p == 'E')) {
     gboolean exp_negative = FALSE;
     if (++p < end && (*p == '-' || *p == '+'))
       exp_negative = *p++ == '-';
-    if (p == end || !is_digit(*p))
-      return FALSE;
-    gint64 e = 0;
-    for (; p < end && is_digit(*p); p++)
-      e = e < 100000 ? e * 10 + (*p - '0') : e; /* far past any double: stop growing */
-    exp10 += exp_negative ? -e : e;
+    guint64 e = 0;
+    size_t exp_digits = scan_digits(&p, end, &e);
+    if (exp_digits == 0 || exp_digits > 4) /* 4 digits cannot wrap; longer ones are rare */
+      return NULL;
+    exp10 += exp_negative ? -(gint64)e : (gint64)e;
   }
-  if (p != end)
-    return FALSE;
   if (mantissa == 0) {
     *out = negative ? -0.0 : 0.0;
-    return TRUE;
+    return p;
   }
   if (mantissa > ((guint64)1 << 53) || exp10 < -22 || exp10 > 22)
-    return FALSE;
+    return NULL;
   double v = (double)mantissa;
   v = exp10 < 0 ? v / exact_pow10[-exp10] : v * exact_pow10[exp10];
   *out = negative ? -v : v;
-  return TRUE;
+  return p;
 }
 
 /* strtod on a NUL-terminated copy: the cell is not terminated in the mapped file. */
@@ -135,7 +130,7 @@ parse_slow(const char *s, size_t len, double *out)
 static inline gboolean
 parse_number(const char *s, size_t len, double *out)
 {
-  return parse_fast(s, s + len, out) || parse_slow(s, len, out);
+  return scan_fast(s, s + len, out) == s + len || parse_slow(s, len, out);
 }
 
 gboolean
@@ -224,8 +219,13 @@ locate(const CsvReader *r, size_t offset, size_t *line_out, size_t *col_out)
   *col_out = col;
 }
 
-static void G_GNUC_PRINTF(5, 6) csv_error(const CsvReader *r, GError **error, PlumDataError code,
-                                          size_t offset, const char *format, ...)
+static void csv_error(const CsvReader *r, GError **error, PlumDataError code, size_t offset,
+                      const char *format, ...) G_GNUC_PRINTF(5, 6);
+
+/* "SOURCE:LINE:COLUMN: message" for the byte at `offset`. */
+static void
+csv_error(const CsvReader *r, GError **error, PlumDataError code, size_t offset, const char *format,
+          ...)
 {
   if (error == NULL)
     return;
@@ -473,6 +473,31 @@ take_label(const CsvReader *r, const CsvCell *cell, CsvOutput *out, gboolean *dr
   return TRUE;
 }
 
+/* The common cell in one pass: an unquoted number the fast path converts, ending the cell.
+ * Anything else (quotes, spaces, missing tokens, text, strtod's cases) takes the full path. */
+static inline gboolean
+take_plain_number(const CsvReader *r, const char **pp, double *x)
+{
+  if (r->numeric_missing)
+    return FALSE; /* "-999" may be a missing token: tokens must be checked first */
+  const char *stop = scan_fast(*pp, r->end, x);
+  if (stop == NULL || (stop < r->end && *stop != r->delim && *stop != '\n' && *stop != '\r'))
+    return FALSE;
+  *pp = stop;
+  return TRUE;
+}
+
+static gboolean
+take_cell(CsvReader *r, const char **pp, size_t col, double *x, CsvOutput *out, gboolean *drop,
+          GError **error)
+{
+  CsvCell cell;
+  if (!read_cell(r, pp, &cell, error))
+    return FALSE;
+  return col == r->label ? take_label(r, &cell, out, drop, error)
+                         : take_feature(r, &cell, col, x, drop, error);
+}
+
 static gboolean
 read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
 {
@@ -480,13 +505,12 @@ read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
   double *x = PLUM_MATRIX_ROW(out->X, out->n);
   gboolean drop = FALSE;
   for (size_t col = 0; col < r->n_cols; col++) {
-    CsvCell cell;
-    if (!read_cell(r, &p, &cell, error) || !end_cell(r, &p, col, error))
+    gboolean feature = col != r->label;
+    if (!(feature && take_plain_number(r, &p, x)) && !take_cell(r, &p, col, x, out, &drop, error))
       return FALSE;
-    gboolean ok = col == r->label ? take_label(r, &cell, out, &drop, error)
-                                  : take_feature(r, &cell, col, x++, &drop, error);
-    if (!ok)
+    if (!end_cell(r, &p, col, error))
       return FALSE;
+    x += feature;
   }
   out->seen++;
   out->n += !drop;
