@@ -2,6 +2,7 @@
 lib_LTLIBRARIES += libplum.la
 
 pluminclude_HEADERS += \
+	libcore/plum/check.h \
 	libcore/plum/config.h \
 	libcore/plum/csv.h \
 	libcore/plum/dataset.h \
@@ -11,6 +12,7 @@ pluminclude_HEADERS += \
 	libcore/plum/modelfile.h \
 	libcore/plum/params.h \
 	libcore/plum/plugin.h \
+	libcore/plum/pipeline.h \
 	libcore/plum/plum.h \
 	libcore/plum/progress.h \
 	libcore/plum/registry.h \
@@ -20,6 +22,7 @@ pluminclude_HEADERS += \
 
 libplum_la_SOURCES = \
 	libcore/binder.c libcore/binder.h \
+	libcore/check.c \
 	libcore/components.c \
 	libcore/config.c \
 	libcore/csv.c \
@@ -30,6 +33,8 @@ libplum_la_SOURCES = \
 	libcore/matrix.c \
 	libcore/metrics.c \
 	libcore/modelfile.c \
+	libcore/pipeline.c \
+	libcore/pipeline-config.c libcore/pipeline-config.h \
 	libcore/progress.c \
 	libcore/registry.c \
 	libcore/rng.c \

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <plum/check.h>
 #include <plum/plum.h>
 
 enum {
@@ -637,6 +638,111 @@ cmd_inspect(int argc, char **argv)
   return EXIT_OK;
 }
 
+/* plum check-plugin -------------------------------------------------------------------------- */
+
+typedef struct {
+  size_t n;
+  size_t failed;
+} Tap;
+
+static void
+tap_line(gboolean ok, const char *what, const char *detail, gpointer user)
+{
+  Tap *tap = user;
+  tap->n++;
+  tap->failed += !ok;
+  printf("%sok %zu - %s\n", ok ? "" : "not ", tap->n, what);
+  if (detail != NULL) {
+    char **lines = g_strsplit(detail, "\n", -1);
+    for (char **l = lines; *l; l++)
+      printf("# %s\n", *l);
+    g_strfreev(lines);
+  }
+  fflush(stdout);
+}
+
+/* The module at path: loaded now, or the same module already found on the search path. */
+static const PlumModule *
+module_for_path(PlumRegistry *reg, const char *path, GError **error)
+{
+  GError *local = NULL;
+  const PlumModule *m = plum_registry_load_file(reg, path, &local);
+  if (m != NULL || !g_error_matches(local, PLUM_PLUGIN_ERROR, PLUM_PLUGIN_ERROR_DUPLICATE)) {
+    if (local != NULL)
+      g_propagate_error(error, local);
+    return m;
+  }
+  char *base = g_path_get_basename(path);
+  char *dot = strrchr(base, '.');
+  if (dot != NULL)
+    *dot = '\0';
+  const PlumModule *found = NULL;
+  for (size_t i = 0; found == NULL && i < plum_registry_n_modules(reg); i++) {
+    const PlumModule *o = plum_registry_module_at(reg, i);
+    if (strcmp(plum_module_name(o), base) == 0 && plum_module_error(o) == NULL)
+      found = o;
+  }
+  g_free(base);
+  if (found == NULL) {
+    g_propagate_error(error, local);
+    return NULL;
+  }
+  printf("# %s: a module of that name is already loaded from %s; checking that one\n", path,
+         plum_module_path(found));
+  g_error_free(local);
+  return found;
+}
+
+static int
+cmd_check_plugin(int argc, char **argv)
+{
+  GPtrArray *sets = g_ptr_array_new_with_free_func(g_free);
+  GOptionEntry entries[] = {
+      {"set", 's', 0, G_OPTION_ARG_CALLBACK, (gpointer)collect_override,
+       "a parameter for the checks, e.g. one_hot.columns=[0] (repeatable)", "COMPONENT.PARAM=V"},
+      {NULL},
+  };
+  GError *error = NULL;
+  GOptionContext *ctx = g_option_context_new("MODULE - run the conformance checks on a plugin");
+  GOptionGroup *group = g_option_group_new("main", "", "", sets, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_set_main_group(ctx, group);
+  gboolean ok = g_option_context_parse(ctx, &argc, &argv, &error);
+  g_option_context_free(ctx);
+  int status = EXIT_OK;
+  if (!ok)
+    status = fail(error);
+  else if (argc != 2)
+    status = usage_error("check-plugin takes one module file (.so or .la)");
+  PlumRegistry *reg = status == EXIT_OK ? registry_or_fail(&status) : NULL;
+  const PlumModule *m = reg ? module_for_path(reg, argv[1], &error) : NULL;
+  if (reg != NULL && m == NULL)
+    status = fail(error);
+  Tap tap = {0};
+  for (size_t i = 0; m != NULL && i < plum_registry_n_components(reg); i++) {
+    const PlumComponent *c = plum_registry_component_at(reg, i);
+    if (plum_component_module(c) != m)
+      continue;
+    GPtrArray *mine = g_ptr_array_new();
+    size_t len = strlen(plum_component_name(c));
+    for (size_t k = 0; k < sets->len; k++) {
+      const char *o = sets->pdata[k];
+      if (strncmp(o, plum_component_name(c), len) == 0 && o[len] == '.')
+        g_ptr_array_add(mine, (gpointer)(o + len + 1));
+    }
+    g_ptr_array_add(mine, NULL);
+    plum_check_component(reg, c, (const char *const *)mine->pdata, tap_line, &tap);
+    g_ptr_array_free(mine, TRUE);
+  }
+  if (m != NULL) {
+    printf("1..%zu\n# %s: %zu checks, %zu failed\n", tap.n, plum_module_name(m), tap.n,
+           tap.failed);
+    status = tap.failed > 0 || tap.n == 0 ? EXIT_FAILED : EXIT_OK;
+  }
+  g_ptr_array_unref(sets);
+  return status;
+}
+
 /* Dispatch ----------------------------------------------------------------------------------- */
 
 static const Command commands[] = {
@@ -645,6 +751,8 @@ static const Command commands[] = {
      cmd_validate},
     {"predict", "--model FILE --data CSV [-o OUT]", "predict with a saved model", cmd_predict},
     {"inspect", "MODEL", "describe a saved model", cmd_inspect},
+    {"check-plugin", "MODULE [--set C.P=V]...", "run the conformance checks on a plugin",
+     cmd_check_plugin},
     {"plugins", "[--kind KIND] [--all]", "list the components plum can use", cmd_plugins},
     {"info", "KIND/NAME | pipeline", "describe a component, or the pipeline file", cmd_info},
 };
@@ -656,7 +764,7 @@ print_help(void)
          "plum is a machine-learning framework whose every algorithm is a plugin.\n\n"
          "Commands:\n");
   for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-    printf("  %-8s %-34s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+    printf("  %-12s %-36s %s\n", commands[i].name, commands[i].args, commands[i].summary);
   printf("\nOptions:\n"
          "  -h, --help     show this help\n"
          "  --version      show the version\n\n"

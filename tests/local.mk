@@ -103,7 +103,7 @@ tests_test_abi_SOURCES = tests/test-abi.c
 tests_test_abi_LDADD = $(TEST_LIBS)
 # Each tests/headers/NAME.c includes one public header alone, first and only.
 tests_test_headers_SOURCES = tests/test-headers.c \
-	tests/headers/config.c tests/headers/csv.c tests/headers/dataset.c tests/headers/error.c \
+	tests/headers/check.c tests/headers/config.c tests/headers/csv.c tests/headers/dataset.c tests/headers/error.c \
 	tests/headers/matrix.c tests/headers/metrics.c tests/headers/modelfile.c tests/headers/params.c tests/headers/plugin.c tests/headers/plum.c \
 	tests/headers/progress.c tests/headers/registry.c tests/headers/rng.c tests/headers/state.c \
 	tests/headers/threads.c tests/headers/version.c
@@ -187,3 +187,7 @@ check_PROGRAMS += tests/test-functions
 TESTS += tests/test-functions
 tests_test_functions_SOURCES = tests/test-functions.c
 tests_test_functions_LDADD = $(TEST_LIBS)
+
+# Every plugin module passes plum check-plugin.
+TESTS += tests/test-check-plugins.sh
+EXTRA_DIST += tests/test-check-plugins.sh

@@ -1,0 +1,2 @@
+/* Compiles plum/check.h on its own. */
+#include <plum/check.h>
