@@ -28,11 +28,12 @@ test_plain(void)
   g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed();
   g_test_trap_assert_stdout("");
-  /* updates 2 and 4 (every 2), 5 (the last), then the summary; nothing for 1 and 3 */
-  g_test_trap_assert_stderr("fit: step 2/5  loss 0.5  * steps/s  ETA *\n"
-                            "fit: step 4/5  loss 0.25  * steps/s  ETA *\n"
-                            "fit: step 5/5  loss 0.2  * steps/s\n"
-                            "fit: stopped at step 5 after * s (converged)  loss 0.2  * steps/s\n");
+  /* updates 2 and 4 (every 2), 5 (the last), then the summary; nothing for 1 and 3. Rate and
+   * ETA depend on the clock, so each line is matched only up to them. */
+  g_test_trap_assert_stderr("fit: step 2/5  loss 0.5*\n"
+                            "fit: step 4/5  loss 0.25*\n"
+                            "fit: step 5/5  loss 0.2*\n"
+                            "fit: stopped at step 5 after * s (converged)  loss 0.2*\n");
   g_test_trap_assert_stderr_unmatched("*step 1/5*");
   g_test_trap_assert_stderr_unmatched("*step 3/5*");
 }
@@ -76,7 +77,7 @@ test_unknown_total(void)
   }
   g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed();
-  g_test_trap_assert_stderr("search: step 1  * steps/s\nsearch: stopped at step 1 after * s  *\n");
+  g_test_trap_assert_stderr("search: step 1*\nsearch: stopped at step 1 after * s*\n");
   g_test_trap_assert_stderr_unmatched("*ETA*");
   g_test_trap_assert_stderr_unmatched("*loss*");
 }
