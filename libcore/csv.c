@@ -166,13 +166,15 @@ typedef struct {
 } CsvReader;
 
 typedef struct {
-  PlumMatrix *X;        /* capacity rows x d */
-  PlumMatrix *y;        /* capacity rows x 1; NULL without a label */
-  size_t *label_offset; /* per kept row, while labels may be classes; then their class */
-  size_t n;             /* rows kept */
-  size_t seen;          /* data rows read */
-  size_t first_text_label;
+  PlumMatrix *X;           /* capacity rows x d */
+  PlumMatrix *y;           /* capacity rows x 1; NULL without a label */
+  size_t *label_offset;    /* per kept row, while labels may be classes; then their class */
+  size_t n;                /* rows kept */
+  size_t seen;             /* data rows read */
+  size_t first_text_label; /* offsets of the first labels that rule out a real target */
   size_t first_nonfinite_label;
+  size_t row_text_label; /* the same for the current row, kept only if the row is */
+  size_t row_nonfinite_label;
 } CsvOutput;
 
 typedef enum {
@@ -432,13 +434,6 @@ take_feature(const CsvReader *r, const CsvCell *cell, size_t col, double *x, gbo
   return cell_error(r, error, PLUM_DATA_ERROR_PARSE, cell, col, "cannot parse", " as a number");
 }
 
-static void
-note_label(size_t *first, size_t offset)
-{
-  if (*first == NO_OFFSET)
-    *first = offset;
-}
-
 /* Reads a label: a real target now, or (for labels that may be classes) just where it is. */
 static gboolean
 take_label(const CsvReader *r, const CsvCell *cell, CsvOutput *out, gboolean *drop, GError **error)
@@ -461,7 +456,7 @@ take_label(const CsvReader *r, const CsvCell *cell, CsvOutput *out, gboolean *dr
     if (real)
       return cell_error(r, error, PLUM_DATA_ERROR_NONFINITE, cell, r->label, "non-finite value",
                         "");
-    note_label(&out->first_nonfinite_label, cell->offset);
+    out->row_nonfinite_label = cell->offset;
     return TRUE;
   case CELL_TEXT:
     break;
@@ -469,7 +464,7 @@ take_label(const CsvReader *r, const CsvCell *cell, CsvOutput *out, gboolean *dr
   if (real)
     return cell_error(r, error, PLUM_DATA_ERROR_PARSE, cell, r->label, "cannot parse",
                       " as a number");
-  note_label(&out->first_text_label, cell->offset);
+  out->row_text_label = cell->offset;
   return TRUE;
 }
 
@@ -498,12 +493,20 @@ take_cell(CsvReader *r, const char **pp, size_t col, double *x, CsvOutput *out, 
                          : take_feature(r, &cell, col, x, drop, error);
 }
 
+static void
+keep_first(size_t *first, size_t offset)
+{
+  if (*first == NO_OFFSET)
+    *first = offset;
+}
+
 static gboolean
 read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
 {
   const char *p = *pp;
   double *x = PLUM_MATRIX_ROW(out->X, out->n);
   gboolean drop = FALSE;
+  out->row_text_label = out->row_nonfinite_label = NO_OFFSET;
   for (size_t col = 0; col < r->n_cols; col++) {
     gboolean feature = col != r->label;
     if (!(feature && take_plain_number(r, &p, x)) && !take_cell(r, &p, col, x, out, &drop, error))
@@ -513,8 +516,12 @@ read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
     x += feature;
   }
   out->seen++;
-  out->n += !drop;
   *pp = skip_line_end(r, p);
+  if (drop)
+    return TRUE;
+  out->n++;
+  keep_first(&out->first_text_label, out->row_text_label);
+  keep_first(&out->first_nonfinite_label, out->row_nonfinite_label);
   return TRUE;
 }
 

@@ -421,6 +421,12 @@ test_read_missing(void)
   g_assert_cmpuint(plum_dataset_n_rows(ds), ==, 1);
   assert_names(ds->classes, (const char *const[]){"cat", NULL});
   plum_dataset_free(ds);
+  /* a dropped row's label does not decide what the target is */
+  ds = read_ok("a,y\n1,2\nNA,cat\n?,inf\n3,4\n", &opts);
+  g_assert_null(ds->classes);
+  g_assert_cmpuint(plum_dataset_n_rows(ds), ==, 2);
+  g_assert_cmpfloat(PLUM_MATRIX_AT(ds->y, 1, 0), ==, 4);
+  plum_dataset_free(ds);
   expect_error("a,y\n1,NA\n?,2\n", &opts, PLUM_DATA_ERROR_MISSING,
                "t.csv: every one of the 2 rows has a missing value, and all were dropped");
 }
