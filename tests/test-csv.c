@@ -449,86 +449,84 @@ test_read_missing_tokens(void)
                "t.csv:2:1: cannot parse \"NA\" as a number (column \"a\")");
 }
 
+/* Every error the default options can meet, with its exact message. */
 static void
-test_error_parse(void)
+test_error_default_options(void)
 {
-  expect_error("a,b,y\n1,2,3\n3,abc,1\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:3:3: cannot parse \"abc\" as a number (column \"b\")");
+  static const struct {
+    const char *text;
+    PlumDataError code;
+    const char *message;
+  } cases[] = {
+      /* cells */
+      {"a,b,y\n1,2,3\n3,abc,1\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:3:3: cannot parse \"abc\" as a number (column \"b\")"},
+      /* long text is cut at 40 bytes (not inside a UTF-8 character) and escaped */
+      {"a,y\n0123456789012345678901234567890123456789é,1\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:2:1: cannot parse \"0123456789012345678901234567890123456789…\" as a number "
+       "(column \"a\")"},
+      {"a,y\n012345678901234567890123456789012345678é,1\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:2:1: cannot parse \"012345678901234567890123456789012345678…\" as a number "
+       "(column \"a\")"},
+      {"é,y\n\"x\ty\",1\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:2:1: cannot parse \"x\\ty\" as a number (column \"é\")"},
+      {"a,b,y\n1,2,3\n4,nan,6\n", PLUM_DATA_ERROR_NONFINITE,
+       "t.csv:3:3: non-finite value \"nan\" (column \"b\")"},
+      {"a,b,y\n1,-Inf,3\n", PLUM_DATA_ERROR_NONFINITE,
+       "t.csv:2:3: non-finite value \"-Inf\" (column \"b\")"},
+      {"a,b,y\n1,1e999,3\n", PLUM_DATA_ERROR_NONFINITE,
+       "t.csv:2:3: non-finite value \"1e999\" (column \"b\")"},
+      /* a real target must be finite */
+      {"a,y\n1,2\n2,inf\n", PLUM_DATA_ERROR_NONFINITE,
+       "t.csv:3:3: non-finite value \"inf\" (label column \"y\")"},
+      /* ragged rows */
+      {"a,b,y\n1,2,3\n4,5\n", PLUM_DATA_ERROR_SHAPE,
+       "t.csv:3:4: too few fields: expected 3, found 2"},
+      {"a,b,y\n1,2,3,4,5\n", PLUM_DATA_ERROR_SHAPE,
+       "t.csv:2:7: too many fields: expected 3, the row goes on with \"4,5\""},
+      {"a,b,y\r\n1,2,3\r\n4,5,6,\r\n", PLUM_DATA_ERROR_SHAPE,
+       "t.csv:3:7: too many fields: expected 3, the row goes on with \"\""},
+      {"a,b,y\n1,2,3\r4,5,6\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:2:6: carriage return inside an unquoted field (quote the field, or end lines "
+       "with \\n or \\r\\n)"},
+      /* the file's structure */
+      {"", PLUM_DATA_ERROR_SHAPE, "t.csv:1:1: the file is empty: expected a header row"},
+      {"\n\r\n", PLUM_DATA_ERROR_SHAPE, "t.csv:3:1: the file is empty: expected a header row"},
+      {"a,b,y\n", PLUM_DATA_ERROR_SHAPE, "t.csv:2:1: no data rows after the header"},
+      {"a,b,y\n\n\n", PLUM_DATA_ERROR_SHAPE, "t.csv:2:1: no data rows after the header"},
+      {"a,b,a\n1,2,3\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:1:5: duplicate column name \"a\" (column 1 has it too)"},
+      {"a,\"unterminated,y\n1,2,3\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:1:3: quoted field never closed (no matching '\"' before the end of the file)"},
+      {"a,y\n\"1\"x,2\n", PLUM_DATA_ERROR_PARSE,
+       "t.csv:2:4: unexpected text \"x\" after a closing quote"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+    expect_error(cases[i].text, NULL, cases[i].code, cases[i].message);
+}
+
+/* Errors that come from the options or depend on them. */
+static void
+test_error_options(void)
+{
   PlumCsvOptions opts;
   plum_csv_options_init(&opts);
   opts.target = PLUM_TARGET_REAL;
   expect_error("a,y\n1,2\n2,cat\n", &opts, PLUM_DATA_ERROR_PARSE,
                "t.csv:3:3: cannot parse \"cat\" as a number (label column \"y\")");
-  /* long text is cut at 40 bytes (not inside a UTF-8 character) and escaped */
-  expect_error("a,y\n0123456789012345678901234567890123456789é,1\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:2:1: cannot parse \"0123456789012345678901234567890123456789…\" as a "
-               "number (column \"a\")");
-  expect_error("a,y\n012345678901234567890123456789012345678é,1\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:2:1: cannot parse \"012345678901234567890123456789012345678…\" as a "
-               "number (column \"a\")");
-  expect_error("é,y\n\"x\ty\",1\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:2:1: cannot parse \"x\\ty\" as a number (column \"é\")");
+
   /* the column counts characters, not bytes */
-  opts.target = PLUM_TARGET_AUTO;
+  plum_csv_options_init(&opts);
   opts.label_index = 0;
   expect_error("y,b\n\"é\",1e\n", &opts, PLUM_DATA_ERROR_PARSE,
                "t.csv:2:5: cannot parse \"1e\" as a number (column \"b\")");
-}
 
-static void
-test_error_nonfinite(void)
-{
-  expect_error("a,b,y\n1,2,3\n4,nan,6\n", NULL, PLUM_DATA_ERROR_NONFINITE,
-               "t.csv:3:3: non-finite value \"nan\" (column \"b\")");
-  expect_error("a,b,y\n1,-Inf,3\n", NULL, PLUM_DATA_ERROR_NONFINITE,
-               "t.csv:2:3: non-finite value \"-Inf\" (column \"b\")");
-  expect_error("a,b,y\n1,1e999,3\n", NULL, PLUM_DATA_ERROR_NONFINITE,
-               "t.csv:2:3: non-finite value \"1e999\" (column \"b\")");
   /* infinity is not a missing value under any policy */
-  PlumCsvOptions opts;
   plum_csv_options_init(&opts);
   opts.missing = PLUM_MISSING_NAN;
   expect_error("a,y\ninf,3\n", &opts, PLUM_DATA_ERROR_NONFINITE,
                "t.csv:2:1: non-finite value \"inf\" (column \"a\")");
-  /* a real target must be finite */
-  expect_error("a,y\n1,2\n2,inf\n", NULL, PLUM_DATA_ERROR_NONFINITE,
-               "t.csv:3:3: non-finite value \"inf\" (label column \"y\")");
-}
 
-static void
-test_error_ragged(void)
-{
-  expect_error("a,b,y\n1,2,3\n4,5\n", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:3:4: too few fields: expected 3, found 2");
-  expect_error("a,b,y\n1,2,3,4,5\n", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:2:7: too many fields: expected 3, the row goes on with \"4,5\"");
-  expect_error("a,b,y\r\n1,2,3\r\n4,5,6,\r\n", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:3:7: too many fields: expected 3, the row goes on with \"\"");
-  expect_error("a,b,y\n1,2,3\r4,5,6\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:2:6: carriage return inside an unquoted field (quote the field, or end "
-               "lines with \\n or \\r\\n)");
-}
-
-static void
-test_error_structure(void)
-{
-  expect_error("", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:1:1: the file is empty: expected a header "
-               "row");
-  expect_error("\n\r\n", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:3:1: the file is empty: expected a header row");
-  expect_error("a,b,y\n", NULL, PLUM_DATA_ERROR_SHAPE, "t.csv:2:1: no data rows after the header");
-  expect_error("a,b,y\n\n\n", NULL, PLUM_DATA_ERROR_SHAPE,
-               "t.csv:2:1: no data rows after the header");
-  expect_error("a,b,a\n1,2,3\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:1:5: duplicate column name \"a\" (column 1 has it too)");
-  expect_error("a,\"unterminated,y\n1,2,3\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:1:3: quoted field never closed (no matching '\"' before the end of the "
-               "file)");
-  expect_error("a,y\n\"1\"x,2\n", NULL, PLUM_DATA_ERROR_PARSE,
-               "t.csv:2:4: unexpected text \"x\" after a closing quote");
-
-  PlumCsvOptions opts;
   plum_csv_options_init(&opts);
   opts.label_name = "target";
   expect_error("\na,b,y\n1,2,3\n", &opts, PLUM_DATA_ERROR_SHAPE,
@@ -681,10 +679,8 @@ main(int argc, char **argv)
   g_test_add_func("/csv/read/given-classes", test_read_given_classes);
   g_test_add_func("/csv/read/missing", test_read_missing);
   g_test_add_func("/csv/read/missing-tokens", test_read_missing_tokens);
-  g_test_add_func("/csv/error/parse", test_error_parse);
-  g_test_add_func("/csv/error/non-finite", test_error_nonfinite);
-  g_test_add_func("/csv/error/ragged", test_error_ragged);
-  g_test_add_func("/csv/error/structure", test_error_structure);
+  g_test_add_func("/csv/error/default-options", test_error_default_options);
+  g_test_add_func("/csv/error/options", test_error_options);
   g_test_add_func("/csv/error/io", test_error_io);
   g_test_add_func("/csv/iris-round-trip", test_iris_round_trip);
   return g_test_run();
