@@ -267,20 +267,9 @@ factor_normal_matrix(GlmProblem *pb, gboolean strict)
   return bad;
 }
 
-/* Refuses a design whose columns (the intercept's included) are linearly dependent over the
- * rows of positive weight, naming the column; any α > 0 makes the problem well posed. The
- * IRLS weights are positive wherever w is, so no step can lose rank that the design has. */
-static gboolean
-check_design_rank(GlmProblem *pb, GError **error)
+static void
+set_singular_error(const GlmProblem *pb, size_t j, GError **error)
 {
-  if (pb->alpha > 0)
-    return TRUE;
-  ensure_system(pb);
-  for (size_t i = 0; i < pb->n; i++)
-    scaled_row(pb, i, sqrt(pb->w ? pb->w[i] : 1.0));
-  size_t j = factor_normal_matrix(pb, TRUE);
-  if (j == pb->p)
-    return TRUE;
   if (j < pb->d)
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "glm: the design is singular: feature %zu (counting from 0) is a linear "
@@ -291,16 +280,25 @@ check_design_rank(GlmProblem *pb, GError **error)
                 "glm: the design is singular: the intercept is a linear combination of the "
                 "features (is a column constant?); drop that column, set fit_intercept: false, "
                 "or set alpha > 0");
-  return FALSE;
 }
 
-/* The weighted least-squares solution at the current η, μ into theta_out. */
+/* The weighted least-squares solution at the current η, μ into theta_out. The first step
+ * also refuses, by column, a design whose columns (the intercept's included) are linearly
+ * dependent: its weights come from mustart, positive wherever w is, so they have the design's
+ * rank; any α > 0 makes the problem well posed. Later steps, whose weights may degenerate as μ
+ * nears the edge of its mean space, fail only where Cholesky itself breaks down. */
 static gboolean
-wls_step(GlmProblem *pb, double *theta_out, GError **error)
+wls_step(GlmProblem *pb, gboolean first, double *theta_out, GError **error)
 {
   size_t n = pb->n, p = pb->p;
+  gboolean strict = first && pb->alpha == 0;
   working_system(pb);
-  if (factor_normal_matrix(pb, FALSE) < p) {
+  size_t j = factor_normal_matrix(pb, strict);
+  if (j < p && strict) {
+    set_singular_error(pb, j, error);
+    return FALSE;
+  }
+  if (j < p) {
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "glm: the IRLS weights degenerated (μ at the edge of the family's mean space?): "
                 "the weighted normal matrix is not positive definite; try another link or "
@@ -350,8 +348,6 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
 {
   const Glm *self = pb->self;
   size_t p = pb->p;
-  if (!check_design_rank(pb, error))
-    return FALSE;
   double *theta_new = g_new(double, p), prev_obj;
   gboolean ok = TRUE;
   /* The intercept-only model anchors the step halving of the first iteration where it is
@@ -364,7 +360,7 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
 
   for (run->n_iter = 1; run->n_iter <= (size_t)self->params->max_iter; run->n_iter++) {
     double obj;
-    if (!(ok = wls_step(pb, theta_new, error)))
+    if (!(ok = wls_step(pb, run->n_iter == 1, theta_new, error)))
       break;
     if (!halve_step(pb, theta, theta_new, have_prev, prev_obj, &obj)) {
       if (!have_prev) {

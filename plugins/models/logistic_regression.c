@@ -187,15 +187,27 @@ static void
 scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t k, double *S,
        size_t ld)
 {
-  for (size_t i = 0; i < X->rows; i++) {
-    double *row = S + i * ld;
-    if (intercept)
-      memcpy(row, intercept, k * sizeof *row);
-    else
-      memset(row, 0, k * sizeof *row);
-  }
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)X->rows, (int)k, (int)X->cols, 1.0,
-              X->data, (int)X->ld, coef, (int)k, 1.0, S, (int)ld);
+  for (size_t i = 0; i < X->rows; i++)
+    for (size_t j = 0; j < k; j++)
+      S[i * ld + j] = intercept ? intercept[j] : 0.0;
+  if (k == 1) /* dgemm would pack X for a single column; dgemv streams it once */
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld,
+                coef, 1, 1.0, S, (int)ld);
+  else
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)X->rows, (int)k, (int)X->cols, 1.0,
+                X->data, (int)X->ld, coef, (int)k, 1.0, S, (int)ld);
+}
+
+/* G (d x k) = Xᵀ R + beta G, R m x k compact. */
+static void
+xt_residual(const PlumMatrix *X, const double *R, size_t k, double beta, double *G)
+{
+  if (k == 1)
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld, R,
+                1, beta, G, 1);
+  else
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)X->cols, (int)k, (int)X->rows, 1.0,
+                X->data, (int)X->ld, R, (int)k, beta, G, (int)k);
 }
 
 /* σ(z) from t = e^−|z| <= 1, so nothing overflows. */
@@ -211,34 +223,38 @@ sigmoid(double z)
   return sigmoid_of(z, exp(-fabs(z)));
 }
 
-/* log Σ_j e^{s_j}, shifted by the largest score. */
+/* Replaces the scores s[0..k) by their softmax; returns log Σ_j e^{s_j}, computed with the
+ * largest score shifted out so nothing overflows. */
 static double
-log_sum_exp(const double *s, size_t k)
+softmax_in_place(double *s, size_t k)
 {
   double top = s[0], total = 0;
   for (size_t j = 1; j < k; j++)
     top = fmax(top, s[j]);
+  for (size_t j = 0; j < k; j++) {
+    s[j] = exp(s[j] - top);
+    total += s[j];
+  }
   for (size_t j = 0; j < k; j++)
-    total += exp(s[j] - top);
+    s[j] /= total;
   return top + log(total);
 }
 
-/* The log-loss of one row from its scores s, which become the residual ∂ℓ/∂s (scaled by
- * the weight wi) when `residual` is set. */
+/* The log-loss of one row from its scores s, which become the residual ∂ℓ/∂s (scaled by the
+ * weight wi) for the gradient. */
 static double
-row_loss(double *s, size_t k, size_t label, double wi, gboolean residual)
+row_loss(double *s, size_t k, size_t label, double wi)
 {
   if (k == 1) {
     /* One exponential serves log(1 + e^z) = max(z, 0) + log1p(e^−|z|) and σ(z). */
     double z = s[0], y = (double)label, t = exp(-fabs(z));
-    if (residual)
-      s[0] = wi * (sigmoid_of(z, t) - y);
+    s[0] = wi * (sigmoid_of(z, t) - y);
     return wi * (fmax(z, 0.0) + log1p(t) - y * z);
   }
-  double lse = log_sum_exp(s, k), loss = wi * (lse - s[label]);
-  for (size_t j = 0; residual && j < k; j++)
-    s[j] = wi * (exp(s[j] - lse) - (j == label ? 1.0 : 0.0));
-  return loss;
+  double s_label = s[label], lse = softmax_in_place(s, k);
+  for (size_t j = 0; j < k; j++)
+    s[j] = wi * (s[j] - (j == label ? 1.0 : 0.0));
+  return wi * (lse - s_label);
 }
 
 /* The objective ---------------------------------------------------------------------------- */
@@ -276,15 +292,14 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   scores(&X, coef, intercept, k, o->S, k);
   double loss = 0;
   for (size_t i = 0; i < m; i++)
-    loss += row_loss(o->S + i * k, k, (size_t)y[i], w ? w[i] : 1.0, grad != NULL);
+    loss += row_loss(o->S + i * k, k, (size_t)y[i], w ? w[i] : 1.0);
   /* The penalty share of the m selected terms out of n. */
   double share = o->l2 * (double)m / (double)o->n;
   *value = loss + 0.5 * share * cblas_ddot((int)dk, coef, 1, coef, 1);
   if (grad == NULL)
     return TRUE;
   memcpy(grad, coef, dk * sizeof *grad);
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)k, (int)m, 1.0, X.data,
-              (int)X.ld, o->S, (int)k, share, grad, (int)k);
+  xt_residual(&X, o->S, k, share, grad);
   if (o->fit_intercept)
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)k, 1.0, o->S, (int)k, o->ones, 1, 0.0,
                 grad + dk, 1);
@@ -658,9 +673,7 @@ logreg_predict_proba(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out,
       row[1] = sigmoid(row[1]);
       continue;
     }
-    double lse = log_sum_exp(row, self->k);
-    for (size_t j = 0; j < self->k; j++)
-      row[j] = exp(row[j] - lse);
+    softmax_in_place(row, self->k);
   }
   return TRUE;
 }
