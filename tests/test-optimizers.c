@@ -904,7 +904,7 @@ test_cg_refuses_bounds(void)
   obj.upper = upper;
   GError *error = NULL;
   g_assert_false(run_full("{name: cg}", &obj, x, 1, NULL, NULL, &error));
-  g_assert_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_UNSUPPORTED);
+  g_assert_error(error, PLUM_CONFIG_ERROR, PLUM_CONFIG_ERROR_CAPABILITY);
   g_assert_nonnull(strstr(error->message, "lbfgs"));
   g_assert_cmpuint(r.evals, ==, 0);
   g_clear_error(&error);

@@ -8,7 +8,8 @@
  * line search before giving up. The first trial step of each search expects the same
  * first-order change as the previous step (N&W eq. 3.60): α₀ = α_{k−1} g_{k−1}ᵀd_{k−1} / g_kᵀd_k;
  * the very first search starts from 1/‖g‖.
- * cg does not handle bound constraints; an objective with bounds is refused (use lbfgs).
+ * cg does not handle bound constraints; the core refuses to hand it an objective with bounds
+ * (it lacks PLUM_CAP_USES_BOUNDS).
  */
 #include "config.h"
 
@@ -132,11 +133,6 @@ cg_minimize(const void *params, const PlumObjective *obj, double *theta, PlumOpt
             GError **error)
 {
   const CgParams *p = params;
-  if (obj->lower != NULL || obj->upper != NULL) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_UNSUPPORTED,
-                "cg cannot honour the bounds this objective has; use lbfgs");
-    return FALSE;
-  }
   size_t n = obj->n_params;
   Cg c = {
       .p = p,
