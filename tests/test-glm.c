@@ -687,6 +687,71 @@ test_logistic_errors(void)
   plum_rng_free(rng);
 }
 
+/* Held-out rows reach the optimizer's early stopping: with a min_delta no improvement can
+ * meet, it stops after `patience` checks and says so; bad held-out rows are refused. */
+static void
+check_early_stopping(const char *yaml, PlumDataset *ds, size_t n_classes)
+{
+  PlumRng *rng = plum_rng_new(1);
+  size_t n_fit = ds->X->rows - 50;
+  PlumMatrix X = plum_matrix_rows(ds->X, 0, n_fit), y = plum_matrix_rows(ds->y, 0, n_fit);
+  PlumMatrix X_val = plum_matrix_rows(ds->X, n_fit, 50), y_val = plum_matrix_rows(ds->y, n_fit, 50);
+  PlumFitData fd = {.struct_size = sizeof fd,
+                    .X = &X,
+                    .y = &y,
+                    .n_classes = n_classes,
+                    .X_val = &X_val,
+                    .y_val = &y_val,
+                    .rng = rng};
+  PlumState *report = plum_state_new();
+  fd.report = report;
+  Model m;
+  model_init(&m, yaml);
+  fit_ok(&m, &fd);
+  GError *error = NULL;
+  const char *reason = plum_state_get_string(report, "stop_reason", &error);
+  g_assert_no_error(error);
+  g_assert_true(g_str_has_prefix(reason, "early stopping"));
+  gint64 n_iter = 0;
+  g_assert_true(plum_state_get_int(report, "n_iter", &n_iter, &error));
+  g_assert_cmpint(n_iter, ==, 3);
+
+  PlumMatrix X_narrow = X_val;
+  X_narrow.cols--;
+  fd.X_val = &X_narrow;
+  g_assert_false(m.vt->fit(m.self, &fd, &error));
+  g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE);
+  g_clear_error(&error);
+  fd.X_val = &X_val;
+  double saved = PLUM_MATRIX_AT(&y_val, 3, 0);
+  PLUM_MATRIX_AT(&y_val, 3, 0) = -1;
+  g_assert_false(m.vt->fit(m.self, &fd, &error));
+  g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "at row 3"));
+  g_clear_error(&error);
+  PLUM_MATRIX_AT(&y_val, 3, 0) = saved;
+
+  plum_state_free(report);
+  model_clear(&m);
+  plum_rng_free(rng);
+}
+
+static void
+test_early_stopping(void)
+{
+  const char *opt = "optimizer: {name: lbfgs, patience: 2, min_delta: 1.0e9}";
+  char *yaml = g_strdup_printf("{name: logistic_regression, %s}", opt);
+  PlumDataset *ds = load_standardized("breast_cancer");
+  check_early_stopping(yaml, ds, 2);
+  plum_dataset_free(ds);
+  g_free(yaml);
+  yaml = g_strdup_printf("{name: glm, family: poisson, solver: optimizer, %s}", opt);
+  ds = load_csv("tests", "glm_poisson", PLUM_TARGET_REAL);
+  check_early_stopping(yaml, ds, 0);
+  plum_dataset_free(ds);
+  g_free(yaml);
+}
+
 /* A saved state that does not fit is refused before it is used. */
 static void
 test_logistic_bad_state(void)
@@ -1166,6 +1231,7 @@ main(int argc, char **argv)
   g_test_add_func("/logistic_regression/binary-softmax", test_logistic_binary_softmax);
   g_test_add_func("/logistic_regression/errors", test_logistic_errors);
   g_test_add_func("/logistic_regression/bad-state", test_logistic_bad_state);
+  g_test_add_func("/glm/early-stopping", test_early_stopping);
   g_test_add_func("/glm/objective-gradient", test_glm_objective);
   g_test_add_func("/glm/poisson-sklearn", test_glm_poisson);
   g_test_add_func("/glm/gamma-tweedie-sklearn", test_glm_gamma);

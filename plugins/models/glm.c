@@ -16,7 +16,9 @@
  *
  * `solver: optimizer` minimises the same F, written as the separable objective
  *   Σ_i f_i with f_i = (n / Σw) w_i d(y_i, μ_i) / 2 + (α/2) ‖β‖²   (so F = Σ f_i / n),
- * with whichever optimizer plugin the user names. θ is β (d) then b (1 when fit_intercept).
+ * with whichever optimizer plugin the user names; held-out rows (X_val, y_val) then give early
+ * stopping their mean half deviance (IRLS ignores them). θ is β (d) then b (1 when
+ * fit_intercept).
  * Either way the fit report holds the deviance, the null deviance, the dispersion (1 for
  * families whose log-likelihood ignores it, else Pearson χ² / (n − p)), AIC (R's definition:
  * −2 log L + 2p, plus 2 when φ is estimated, with φ = deviance / Σw in the likelihood) where the
@@ -114,40 +116,48 @@ problem_free(GlmProblem *pb)
   g_free(pb);
 }
 
-/* The problem over data->X (borrowed: it must outlive the problem), with y checked against
- * the family. */
+/* The problem over X, y and w (borrowed: they must outlive it; checked by
+ * linmodel_check_fit_data), with y checked against the family. */
 static GlmProblem *
-problem_new(const Glm *self, const PlumFitData *data, GError **error)
+problem_new(const Glm *self, const PlumMatrix *X, const PlumMatrix *y, const double *w,
+            double alpha, GError **error)
 {
-  if (!linmodel_check_fit_data("glm", data, error))
-    return NULL;
-  size_t n = data->X->rows, d = data->X->cols;
+  size_t n = X->rows, d = X->cols;
   GlmProblem *pb = g_new0(GlmProblem, 1);
   pb->self = self;
-  pb->X = *data->X;
+  pb->X = *X;
   pb->y = g_new(double, n);
-  cblas_dcopy((int)n, data->y->data, (int)data->y->ld, pb->y, 1);
+  cblas_dcopy((int)n, y->data, (int)y->ld, pb->y, 1);
   if (!check_family_y(self, pb->y, n, error)) {
     problem_free(pb);
     return NULL;
   }
-  pb->w = data->sample_weight;
+  pb->w = w;
   pb->n = n;
   pb->d = d;
   pb->fit_intercept = self->params->fit_intercept;
   pb->p = d + (pb->fit_intercept ? 1 : 0);
   pb->w_sum = (double)n;
-  if (pb->w) {
+  if (w) {
     pb->w_sum = 0;
     for (size_t i = 0; i < n; i++)
-      pb->w_sum += pb->w[i];
+      pb->w_sum += w[i];
   }
-  pb->alpha = self->params->alpha;
+  pb->alpha = alpha;
   pb->eta = g_new(double, n);
   pb->mu = g_new(double, n);
   pb->dmu = g_new(double, n);
   pb->var = g_new(double, n);
   return pb;
+}
+
+/* The training problem of data. */
+static GlmProblem *
+problem_of_fit_data(const Glm *self, const PlumFitData *data, GError **error)
+{
+  if (!linmodel_check_fit_data("glm", data, error))
+    return NULL;
+  return problem_new(self, data->X, data->y, data->sample_weight, self->params->alpha, error);
 }
 
 /* η = X β + b for the rows of X. */
@@ -598,23 +608,34 @@ fit_irls(GlmProblem *pb, double *theta, PlumState *report, GError **error)
   return TRUE;
 }
 
+/* Early stopping scores θ by the mean half deviance of the held-out rows. */
 static gboolean
 fit_optimizer(GlmProblem *pb, const PlumFitData *data, double *theta, GError **error)
 {
-  PlumObjective obj = objective_of(pb);
+  PlumObjective obj = objective_of(pb), val = {0};
   PlumOptimContext octx = {
       .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  if (data->X_val) {
+    GlmProblem *val_pb = problem_new(pb->self, data->X_val, data->y_val, NULL, 0.0, error);
+    if (val_pb == NULL)
+      return FALSE;
+    val = objective_of(val_pb);
+    octx.validate = linmodel_validate_mean;
+    octx.validate_user = &val;
+  }
   PlumOptimResult res = {.struct_size = sizeof res};
   obj.initial(obj.ctx, theta);
-  if (!plum_optimizer_minimize(pb->self->params->optimizer, &obj, theta, &octx, &res, error))
-    return FALSE;
-  if (data->report) {
+  gboolean ok =
+      plum_optimizer_minimize(pb->self->params->optimizer, &obj, theta, &octx, &res, error);
+  if (ok && data->report) {
     plum_state_set_int(data->report, "n_iter", (gint64)res.n_iter);
     plum_state_set_int(data->report, "n_evals", (gint64)res.n_evals);
     plum_state_set_real(data->report, "grad_norm", res.grad_norm);
     plum_state_set_string(data->report, "stop_reason", res.stop_reason);
   }
-  return TRUE;
+  if (val.free)
+    val.free(val.ctx);
+  return ok;
 }
 
 /* The model vtable ------------------------------------------------------------------------- */
@@ -642,7 +663,7 @@ static gboolean
 glm_fit(void *self_ptr, const PlumFitData *data, GError **error)
 {
   Glm *self = self_ptr;
-  GlmProblem *pb = problem_new(self, data, error);
+  GlmProblem *pb = problem_of_fit_data(self, data, error);
   if (pb == NULL)
     return FALSE;
   double *theta = g_new0(double, pb->p);
@@ -660,7 +681,7 @@ glm_fit(void *self_ptr, const PlumFitData *data, GError **error)
 static gboolean
 glm_objective(void *self_ptr, const PlumFitData *data, PlumObjective *obj, GError **error)
 {
-  GlmProblem *pb = problem_new(self_ptr, data, error);
+  GlmProblem *pb = problem_of_fit_data(self_ptr, data, error);
   if (pb == NULL)
     return FALSE;
   *obj = objective_of(pb);

@@ -27,25 +27,48 @@ check_weights(const char *who, const double *w, size_t n, GError **error)
   return FALSE;
 }
 
-gboolean
-linmodel_check_fit_data(const char *who, const PlumFitData *data, GError **error)
+/* X (at least 1 x 1, d columns unless d is 0) and y (one column, as many rows), both finite. */
+static gboolean
+check_xy(const char *who, const PlumMatrix *X, const PlumMatrix *y, size_t d, const char *x_name,
+         const char *y_name, GError **error)
 {
-  const PlumMatrix *X = data->X, *y = data->y;
   if (X == NULL || y == NULL) {
-    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "%s: X and y are both required",
-                who);
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "%s: %s and %s are both required",
+                who, x_name, y_name);
     return FALSE;
   }
   if (X->rows < 1 || X->cols < 1) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
-                "%s: needs at least one row and one feature, got X %zu x %zu", who, X->rows,
-                X->cols);
+                "%s: needs at least one row and one feature, got %s %zu x %zu", who, x_name,
+                X->rows, X->cols);
     return FALSE;
   }
-  if (!plum_matrix_check_shape(y, X->rows, 1, "y", error) ||
-      !plum_matrix_check_finite(X, "X", error) || !plum_matrix_check_finite(y, "y", error))
+  return plum_matrix_check_shape(X, 0, d, x_name, error) &&
+         plum_matrix_check_shape(y, X->rows, 1, y_name, error) &&
+         plum_matrix_check_finite(X, x_name, error) && plum_matrix_check_finite(y, y_name, error);
+}
+
+gboolean
+linmodel_check_fit_data(const char *who, const PlumFitData *data, GError **error)
+{
+  if (!check_xy(who, data->X, data->y, 0, "X", "y", error))
     return FALSE;
-  return data->sample_weight == NULL || check_weights(who, data->sample_weight, X->rows, error);
+  if (data->sample_weight && !check_weights(who, data->sample_weight, data->X->rows, error))
+    return FALSE;
+  if (data->X_val == NULL && data->y_val == NULL)
+    return TRUE;
+  return check_xy(who, data->X_val, data->y_val, data->X->cols, "X_val", "y_val", error);
+}
+
+gboolean
+linmodel_validate_mean(void *user, const double *theta, double *score, GError **error)
+{
+  const PlumObjective *val = user;
+  double total;
+  if (!val->eval(val->ctx, theta, NULL, val->n_terms, &total, NULL, error))
+    return FALSE;
+  *score = total / (double)val->n_terms;
+  return TRUE;
 }
 
 gboolean

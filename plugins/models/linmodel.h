@@ -10,8 +10,13 @@
 #include <plum/plugin.h>
 
 /* X (n x d, n, d >= 1, finite), y (n x 1, finite) and sample weights (finite, >= 0, positive
- * sum) when given. */
+ * sum) when given; X_val (d columns) and y_val (one column, as many rows), both finite, when
+ * either is given. */
 gboolean linmodel_check_fit_data(const char *who, const PlumFitData *data, GError **error);
+
+/* PlumOptimContext.validate for early stopping: the mean of the PlumObjective `user` (an
+ * unpenalised objective over the held-out rows) at theta. */
+gboolean linmodel_validate_mean(void *user, const double *theta, double *score, GError **error);
 
 /* Scratch for the rows of one minibatch, allocated for all n rows on first use. */
 typedef struct {

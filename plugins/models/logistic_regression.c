@@ -18,6 +18,9 @@
  * the same objective, the ρ‖W‖₁/C part by soft thresholding; it stops when the gradient mapping
  * of the mean objective is at most `tol` in every coordinate, or after `max_iter` iterations.
  *
+ * With an optimizer, held-out rows (X_val, y_val) give early stopping their mean log-loss; the
+ * proximal solver has no validation hook and ignores them.
+ *
  * The softmax is invariant to adding a constant to every class's score, so the unpenalised
  * intercepts (and, with no penalty, the coefficient rows) are centred across classes after
  * fitting — scikit-learn's lbfgs arrives at the same representative. θ is W row-major
@@ -119,15 +122,16 @@ score_columns(const LogRegParams *p, size_t n_classes)
 
 /* Labels are whole numbers in [0, n_classes); counts the rows of positive weight per class. */
 static gboolean
-count_labels(const PlumMatrix *y, size_t n_classes, const double *w, size_t *count, GError **error)
+count_labels(const PlumMatrix *y, const char *what, size_t n_classes, const double *w,
+             size_t *count, GError **error)
 {
   for (size_t i = 0; i < y->rows; i++) {
     double v = PLUM_MATRIX_AT(y, i, 0);
     if (!(v >= 0 && v < (double)n_classes && v == floor(v))) {
       g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
-                  "logistic_regression: y = %g at row %zu (counting from 0) is not a class "
+                  "logistic_regression: %s = %g at row %zu (counting from 0) is not a class "
                   "index in 0..%zu",
-                  v, i, n_classes - 1);
+                  what, v, i, n_classes - 1);
       return FALSE;
     }
     if (w == NULL || w[i] > 0)
@@ -142,7 +146,7 @@ static gboolean
 check_labels(const PlumMatrix *y, size_t n_classes, const double *w, GError **error)
 {
   size_t *count = g_new0(size_t, n_classes), present = 0, first = 0, missing = n_classes;
-  gboolean ok = count_labels(y, n_classes, w, count, error);
+  gboolean ok = count_labels(y, "y", n_classes, w, count, error);
   for (size_t c = n_classes; c-- > 0;) {
     if (count[c] == 0)
       missing = c;
@@ -177,7 +181,14 @@ check_fit_data(const PlumFitData *data, GError **error)
                 data->n_classes);
     return FALSE;
   }
-  return check_labels(data->y, data->n_classes, data->sample_weight, error);
+  if (!check_labels(data->y, data->n_classes, data->sample_weight, error))
+    return FALSE;
+  if (data->y_val == NULL)
+    return TRUE;
+  size_t *count = g_new0(size_t, data->n_classes); /* held-out rows may miss a class */
+  gboolean ok = count_labels(data->y_val, "y_val", data->n_classes, NULL, count, error);
+  g_free(count);
+  return ok;
 }
 
 /* Scores and losses ------------------------------------------------------------------------ */
@@ -306,23 +317,23 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   return TRUE;
 }
 
-/* The smooth objective (loss + l2 part) over data, which must outlive it. */
+/* The smooth objective (loss + (l2/2)‖W‖²) over X, y and w, which must outlive it. */
 static void
-objective_init(const PlumFitData *data, const LogRegParams *p, PlumObjective *obj)
+objective_init(const PlumMatrix *X, const PlumMatrix *y, const double *w, size_t n_classes,
+               const LogRegParams *p, double l2, PlumObjective *obj)
 {
-  const PlumMatrix *X = data->X;
-  size_t n = X->rows, k = score_columns(p, data->n_classes);
+  size_t n = X->rows, k = score_columns(p, n_classes), s_len = n * k;
   LogRegObjective *o = g_new0(LogRegObjective, 1);
   o->X = *X;
   o->y = g_new(double, n);
-  cblas_dcopy((int)n, data->y->data, (int)data->y->ld, o->y, 1);
-  o->w = data->sample_weight;
+  cblas_dcopy((int)n, y->data, (int)y->ld, o->y, 1);
+  o->w = w;
   o->n = n;
   o->d = X->cols;
   o->k = k;
   o->fit_intercept = p->fit_intercept;
-  o->l2 = l2_strength(p);
-  o->S = g_new(double, n *k);
+  o->l2 = l2;
+  o->S = g_new(double, s_len);
   o->ones = g_new(double, n);
   for (size_t i = 0; i < n; i++)
     o->ones[i] = 1.0;
@@ -334,6 +345,13 @@ objective_init(const PlumFitData *data, const LogRegParams *p, PlumObjective *ob
       .eval = objective_eval,
       .free = objective_free,
   };
+}
+
+/* The training objective of data (checked). */
+static void
+objective_of_fit_data(const PlumFitData *data, const LogRegParams *p, PlumObjective *obj)
+{
+  objective_init(data->X, data->y, data->sample_weight, data->n_classes, p, l2_strength(p), obj);
 }
 
 /* Installing θ ------------------------------------------------------------------------------ */
@@ -507,7 +525,7 @@ fit_proximal(LogReg *self, const PlumFitData *data, GError **error)
 {
   const LogRegParams *p = self->params;
   PlumObjective obj;
-  objective_init(data, p, &obj);
+  objective_of_fit_data(data, p, &obj);
   size_t np = obj.n_params;
   LogRegObjective *o = obj.ctx;
   Fista f = {
@@ -542,13 +560,19 @@ fit_proximal(LogReg *self, const PlumFitData *data, GError **error)
 
 /* Smooth penalties through the optimizer -------------------------------------------------- */
 
+/* Early stopping scores θ by the mean log-loss of the held-out rows. */
 static gboolean
 fit_optimizer(LogReg *self, const PlumFitData *data, GError **error)
 {
-  PlumObjective obj;
-  objective_init(data, self->params, &obj);
+  PlumObjective obj, val = {0};
+  objective_of_fit_data(data, self->params, &obj);
   PlumOptimContext octx = {
       .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  if (data->X_val) {
+    objective_init(data->X_val, data->y_val, NULL, data->n_classes, self->params, 0.0, &val);
+    octx.validate = linmodel_validate_mean;
+    octx.validate_user = &val;
+  }
   PlumOptimResult res = {.struct_size = sizeof res};
   double *theta = g_new0(double, obj.n_params);
   gboolean ok = plum_optimizer_minimize(self->params->optimizer, &obj, theta, &octx, &res, error);
@@ -563,6 +587,8 @@ fit_optimizer(LogReg *self, const PlumFitData *data, GError **error)
   }
   g_free(theta);
   obj.free(obj.ctx);
+  if (val.free)
+    val.free(val.ctx);
   return ok;
 }
 
@@ -610,7 +636,7 @@ logreg_objective(void *self_ptr, const PlumFitData *data, PlumObjective *obj, GE
   }
   if (!check_fit_data(data, error))
     return FALSE;
-  objective_init(data, self->params, obj);
+  objective_of_fit_data(data, self->params, obj);
   return TRUE;
 }
 
