@@ -191,3 +191,9 @@ tests_test_functions_LDADD = $(TEST_LIBS)
 # Every plugin module passes plum check-plugin.
 TESTS += tests/test-check-plugins.sh
 EXTRA_DIST += tests/test-check-plugins.sh
+
+# Kernel plugins and the Gaussian process (references: tests/reference/gp.py).
+check_PROGRAMS += tests/test-kernels
+TESTS += tests/test-kernels
+tests_test_kernels_SOURCES = tests/test-kernels.c
+tests_test_kernels_LDADD = $(TEST_LIBS)
