@@ -193,7 +193,10 @@ TESTS += tests/test-check-plugins.sh
 EXTRA_DIST += tests/test-check-plugins.sh
 
 # Kernel plugins and the Gaussian process (references: tests/reference/gp.py).
-check_PROGRAMS += tests/test-kernels
-TESTS += tests/test-kernels
+check_PROGRAMS += tests/test-kernels tests/test-gp
+TESTS += tests/test-kernels tests/test-gp
 tests_test_kernels_SOURCES = tests/test-kernels.c
 tests_test_kernels_LDADD = $(TEST_LIBS)
+tests_test_gp_SOURCES = tests/test-gp.c
+tests_test_gp_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/gp.py

@@ -28,3 +28,9 @@ plugins_models_logistic_regression_la_SOURCES = plugins/models/logistic_regressi
 plugins_models_logistic_regression_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_logistic_regression_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_logistic_regression_la_LIBADD = $(PLUGIN_LIBS)
+
+plugins_LTLIBRARIES += plugins/models/gaussian_process.la
+plugins_models_gaussian_process_la_SOURCES = plugins/models/gaussian_process.c
+plugins_models_gaussian_process_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_gaussian_process_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_gaussian_process_la_LIBADD = $(PLUGIN_LIBS)
