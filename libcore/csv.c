@@ -163,6 +163,7 @@ typedef struct {
   size_t n_cols;
   size_t label; /* label column, or n_cols for none */
   size_t data_offset;
+  struct CsvCategory **cats; /* per column: NULL, or the category table of a categorical one */
 } CsvReader;
 
 typedef struct {
@@ -482,6 +483,9 @@ take_plain_number(const CsvReader *r, const char **pp, double *x)
   return TRUE;
 }
 
+static gboolean take_category(const CsvReader *r, const CsvCell *cell, size_t col, double *x,
+                              gboolean *drop, GError **error);
+
 static gboolean
 take_cell(CsvReader *r, const char **pp, size_t col, double *x, CsvOutput *out, gboolean *drop,
           GError **error)
@@ -489,8 +493,11 @@ take_cell(CsvReader *r, const char **pp, size_t col, double *x, CsvOutput *out, 
   CsvCell cell;
   if (!read_cell(r, pp, &cell, error))
     return FALSE;
-  return col == r->label ? take_label(r, &cell, out, drop, error)
-                         : take_feature(r, &cell, col, x, drop, error);
+  if (col == r->label)
+    return take_label(r, &cell, out, drop, error);
+  if (r->cats != NULL && r->cats[col] != NULL)
+    return take_category(r, &cell, col, x, drop, error);
+  return take_feature(r, &cell, col, x, drop, error);
 }
 
 static void
@@ -509,7 +516,8 @@ read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
   out->row_text_label = out->row_nonfinite_label = NO_OFFSET;
   for (size_t col = 0; col < r->n_cols; col++) {
     gboolean feature = col != r->label;
-    if (!(feature && take_plain_number(r, &p, x)) && !take_cell(r, &p, col, x, out, &drop, error))
+    gboolean numeric = feature && (r->cats == NULL || r->cats[col] == NULL);
+    if (!(numeric && take_plain_number(r, &p, x)) && !take_cell(r, &p, col, x, out, &drop, error))
       return FALSE;
     if (!end_cell(r, &p, col, error))
       return FALSE;
@@ -621,6 +629,8 @@ choose_label(CsvReader *r, GError **error)
         return TRUE;
       }
     }
+    if (o->label_optional)
+      return TRUE;
     char *names = join_names(r);
     csv_error(r, error, PLUM_DATA_ERROR_SHAPE, r->header_offset,
               "label column \"%s\" is not in the header (%s: %s)", o->label_name,
@@ -752,6 +762,154 @@ build_classes(CsvReader *r, CsvOutput *out, PlumDataset *ds, GError **error)
   return ok;
 }
 
+/* --- categorical feature columns ---------------------------------------------------------- */
+
+/* A categorical column: its distinct names in order of first appearance (the codes the rows
+ * hold while reading), then ranked or mapped onto known categories. */
+typedef struct CsvCategory {
+  size_t col;
+  GHashTable *ids;  /* name -> first-appearance id */
+  GArray *entries;  /* CsvClass, by id */
+  const char *const *known;
+  GString *key;     /* the cell's text, NUL-terminated (a quoted cell lives in r->scratch) */
+} CsvCategory;
+
+static void
+category_free(CsvCategory *c)
+{
+  if (c == NULL)
+    return;
+  g_hash_table_unref(c->ids);
+  g_array_unref(c->entries);
+  g_string_free(c->key, TRUE);
+  g_free(c);
+}
+
+static void
+categories_free(CsvReader *r)
+{
+  for (size_t col = 0; r->cats != NULL && col < r->n_cols; col++)
+    category_free(r->cats[col]);
+  g_free(r->cats);
+}
+
+static gboolean
+take_category(const CsvReader *r, const CsvCell *cell, size_t col, double *x, gboolean *drop,
+              GError **error)
+{
+  if (is_missing(r, cell)) {
+    *x = NAN;
+    return take_missing(r, cell, col, drop, error);
+  }
+  CsvCategory *c = r->cats[col];
+  g_string_truncate(c->key, 0);
+  g_string_append_len(c->key, cell->text, cell->len);
+  gpointer id = NULL;
+  if (!g_hash_table_lookup_extended(c->ids, c->key->str, NULL, &id)) {
+    CsvClass k = {.text = g_strdup(c->key->str), .first_offset = cell->offset,
+                  .id = c->entries->len};
+    id = GSIZE_TO_POINTER(c->entries->len);
+    g_array_append_val(c->entries, k);
+    g_hash_table_insert(c->ids, k.text, id);
+  }
+  *x = (double)GPOINTER_TO_SIZE(id);
+  return TRUE;
+}
+
+/* Finds the categorical columns named in the options. */
+static gboolean
+setup_categories(CsvReader *r, GError **error)
+{
+  const PlumCsvOptions *o = r->opts;
+  if (o->categorical == NULL)
+    return TRUE;
+  r->cats = g_new0(CsvCategory *, r->n_cols);
+  for (size_t k = 0; o->categorical[k] != NULL; k++) {
+    size_t col = 0;
+    while (col < r->n_cols && (!o->header || col == r->label ||
+                               strcmp(g_ptr_array_index(r->names, col), o->categorical[k]) != 0))
+      col++;
+    if (col == r->n_cols) {
+      char *names = join_names(r);
+      csv_error(r, error, PLUM_DATA_ERROR_SHAPE, r->header_offset,
+                "categorical column \"%s\" is not a feature column of the header (%s)",
+                o->categorical[k], names);
+      g_free(names);
+      return FALSE;
+    }
+    CsvCategory *c = g_new0(CsvCategory, 1);
+    c->col = col;
+    c->ids = g_hash_table_new(g_str_hash, g_str_equal);
+    c->entries = g_array_new(FALSE, FALSE, sizeof(CsvClass));
+    g_array_set_clear_func(c->entries, class_clear);
+    c->known = o->categories != NULL ? o->categories[k] : NULL;
+    c->key = g_string_new(NULL);
+    category_free(r->cats[col]);
+    r->cats[col] = c;
+  }
+  return TRUE;
+}
+
+/* Replaces first-appearance codes by ranks (or known-category indices) and lists the names. */
+static gboolean
+finish_category(const CsvReader *r, CsvCategory *c, PlumMatrix *X, size_t fcol, char ***names_out,
+                GError **error)
+{
+  size_t n = c->entries->len;
+  size_t *rank = g_new(size_t, MAX(n, 1));
+  if (c->known != NULL) {
+    for (guint k = 0; k < n; k++) {
+      const CsvClass *e = &g_array_index(c->entries, CsvClass, k);
+      gssize found = -1;
+      for (gssize j = 0; found < 0 && c->known[j] != NULL; j++)
+        if (strcmp(c->known[j], e->text) == 0)
+          found = j;
+      if (found < 0) {
+        CsvCell cell = {.text = e->text, .len = strlen(e->text), .offset = e->first_offset};
+        g_free(rank);
+        return cell_error(r, error, PLUM_DATA_ERROR_INVALID, &cell, c->col, "unknown category",
+                          ", not seen in the training data");
+      }
+      rank[e->id] = (size_t)found;
+    }
+    *names_out = g_strdupv((char **)c->known);
+  } else {
+    rank_classes(c->entries, rank);
+    *names_out = g_new0(char *, n + 1);
+    for (guint k = 0; k < n; k++)
+      (*names_out)[k] = g_strdup(g_array_index(c->entries, CsvClass, k).text);
+  }
+  for (size_t i = 0; i < X->rows; i++) {
+    double *v = &PLUM_MATRIX_AT(X, i, fcol);
+    if (!isnan(*v))
+      *v = (double)rank[(size_t)*v];
+  }
+  g_free(rank);
+  return TRUE;
+}
+
+static gboolean
+finish_categories(const CsvReader *r, PlumDataset *ds, GError **error)
+{
+  if (r->cats == NULL)
+    return TRUE;
+  size_t d = ds->X->cols;
+  char ***lists = g_new0(char **, d);
+  gboolean ok = TRUE;
+  for (size_t col = 0; ok && col < r->n_cols; col++) {
+    if (r->cats[col] == NULL)
+      continue;
+    size_t fcol = col - (r->label < col);
+    ok = finish_category(r, r->cats[col], ds->X, fcol, &lists[fcol], error);
+  }
+  if (ok)
+    plum_dataset_set_categories(ds, (char *const *const *)lists);
+  for (size_t j = 0; j < d; j++)
+    g_strfreev(lists[j]);
+  g_free(lists);
+  return ok;
+}
+
 /* --- putting it together ----------------------------------------------------------------- */
 
 static gboolean
@@ -868,7 +1026,9 @@ make_dataset(CsvReader *r, CsvOutput *out, GError **error)
   PlumDataset *ds = plum_dataset_new(out->X, out->y, (const char *const *)features->pdata, target);
   g_ptr_array_unref(features);
   out->X = out->y = NULL;
-  if (r->target == PLUM_TARGET_CLASS && !build_classes(r, out, ds, error)) {
+  gboolean labels = r->label < r->n_cols;
+  if ((labels && r->target == PLUM_TARGET_CLASS && !build_classes(r, out, ds, error)) ||
+      !finish_categories(r, ds, error)) {
     plum_dataset_free(ds);
     return NULL;
   }
@@ -901,12 +1061,13 @@ plum_csv_read_buffer(const char *data, size_t len, const char *source_name,
   CsvOutput out = {.first_text_label = NO_OFFSET, .first_nonfinite_label = NO_OFFSET};
   PlumDataset *ds = NULL;
   if (check_options(&r, error) && read_header(&r, error) && choose_label(&r, error) &&
-      allocate_output(&r, &out, error) && read_rows(&r, &out, error) &&
+      setup_categories(&r, error) && allocate_output(&r, &out, error) && read_rows(&r, &out, error) &&
       check_rows(&r, &out, error) && resolve_target(&r, &out, error))
     ds = make_dataset(&r, &out, error);
   plum_matrix_free(out.X);
   plum_matrix_free(out.y);
   g_free(out.label_offset);
+  categories_free(&r);
   g_ptr_array_unref(r.names);
   g_string_free(r.scratch, TRUE);
   return ds;

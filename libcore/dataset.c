@@ -47,12 +47,28 @@ plum_dataset_free(PlumDataset *ds)
 {
   if (ds == NULL)
     return;
+  plum_dataset_set_categories(ds, NULL); /* sized by X: before X goes */
   plum_matrix_free(ds->X);
   plum_matrix_free(ds->y);
   g_strfreev(ds->feature_names);
   g_free(ds->target_name);
   g_strfreev(ds->classes);
   g_free(ds);
+}
+
+void
+plum_dataset_set_categories(PlumDataset *ds, char *const *const *categories)
+{
+  size_t d = ds->X->cols;
+  for (size_t j = 0; ds->categories != NULL && j < d; j++)
+    g_strfreev(ds->categories[j]);
+  g_free(ds->categories);
+  ds->categories = NULL;
+  if (categories == NULL)
+    return;
+  ds->categories = g_new0(char **, d);
+  for (size_t j = 0; j < d; j++)
+    ds->categories[j] = g_strdupv((char **)categories[j]);
 }
 
 size_t
@@ -223,5 +239,6 @@ plum_dataset_subset(const PlumDataset *ds, const size_t *idx, size_t n, GError *
       plum_dataset_new(X, y, (const char *const *)ds->feature_names, ds->target_name);
   sub->classes = ds->classes != NULL ? g_strdupv(ds->classes) : NULL;
   sub->n_classes = ds->n_classes;
+  plum_dataset_set_categories(sub, (char *const *const *)ds->categories);
   return sub;
 }

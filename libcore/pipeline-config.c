@@ -38,6 +38,9 @@ static const PlumParamSpec data_specs[] = {
      .doc = "feature columns to keep, by name (default: all)"},
     {.name = "drop", .type = PLUM_PARAM_STRING_ARRAY, .offset = offsetof(PlumPipelineData, drop),
      .doc = "feature columns to leave out, by name"},
+    {.name = "categorical", .type = PLUM_PARAM_STRING_ARRAY,
+     .offset = offsetof(PlumPipelineData, categorical),
+     .doc = "feature columns holding category names, one-hot encoded (column=name)"},
 };
 
 static const PlumParamSpec evaluate_specs[] = {

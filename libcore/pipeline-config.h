@@ -15,6 +15,7 @@ typedef struct {
   int missing; /* PlumMissingPolicy */
   char **use;
   char **drop;
+  char **categorical;
 } PlumPipelineData;
 
 typedef struct {

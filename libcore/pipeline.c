@@ -43,6 +43,8 @@ struct PlumPipeline {
   Step model;
   gboolean fitted;
   char **classes;      /* training classes (NULL-terminated) or NULL */
+  char ***categories;  /* per data.categorical column, its training categories, or NULL */
+  char *target_name;   /* the training data's label column, or NULL */
   char **feature_names;
   size_t n_features;
   PlumState *summary;
@@ -64,6 +66,15 @@ steps_clear(PlumPipeline *p)
   p->fitted = FALSE;
 }
 
+static void
+categories_free(PlumPipeline *p)
+{
+  char **names = p->cfg.data.categorical;
+  for (size_t k = 0; p->categories != NULL && names != NULL && names[k] != NULL; k++)
+    g_strfreev(p->categories[k]);
+  g_clear_pointer(&p->categories, g_free);
+}
+
 void
 plum_pipeline_free(PlumPipeline *p)
 {
@@ -73,6 +84,8 @@ plum_pipeline_free(PlumPipeline *p)
   g_free(p->steps);
   plum_pipeline_config_clear(&p->cfg);
   g_strfreev(p->classes);
+  categories_free(p);
+  g_free(p->target_name);
   g_strfreev(p->feature_names);
   g_strfreev(p->overrides);
   plum_state_free(p->summary);
@@ -227,6 +240,9 @@ csv_options(const PlumPipeline *p, gboolean test, PlumCsvOptions *o)
   }
   if (test && p->classes != NULL)
     o->classes = (const char *const *)p->classes;
+  o->categorical = (const char *const *)d->categorical;
+  if (test)
+    o->categories = (const char *const *const *)p->categories;
 }
 
 /* Every name in a data.use / data.drop list must be a feature column. */
@@ -273,13 +289,21 @@ select_columns(const PlumPipeline *p, PlumDataset *ds, GError **error)
   PlumMatrix *X = plum_matrix_new(ds->X->rows, n_keep, error);
   if (X != NULL) {
     char **names = g_new0(char *, n_keep + 1);
+    char ***cats = g_new0(char **, n_keep);
     for (size_t i = 0; i < X->rows; i++)
       for (size_t j = 0; j < n_keep; j++)
         PLUM_MATRIX_AT(X, i, j) = PLUM_MATRIX_AT(ds->X, i, keep[j]);
-    for (size_t j = 0; j < n_keep; j++)
+    for (size_t j = 0; j < n_keep; j++) {
       names[j] = g_strdup(ds->feature_names[keep[j]]);
+      cats[j] = ds->categories ? ds->categories[keep[j]] : NULL;
+    }
+    PlumDataset tmp = {.X = X};
+    plum_dataset_set_categories(&tmp, ds->categories ? (char *const *const *)cats : NULL);
+    g_free(cats);
+    plum_dataset_set_categories(ds, NULL);
     plum_matrix_free(ds->X);
     ds->X = X;
+    ds->categories = tmp.categories;
     g_strfreev(ds->feature_names);
     ds->feature_names = names;
   }
@@ -287,11 +311,72 @@ select_columns(const PlumPipeline *p, PlumDataset *ds, GError **error)
   return X != NULL;
 }
 
+/* One indicator column per category, named column=category, in place of each categorical
+ * column; a missing category (NaN) leaves every indicator NaN for an impute step. */
+static gboolean
+expand_categories(PlumDataset *ds, GError **error)
+{
+  if (ds->categories == NULL)
+    return TRUE;
+  size_t d = ds->X->cols, width = 0;
+  for (size_t j = 0; j < d; j++)
+    width += ds->categories[j] ? MAX(g_strv_length(ds->categories[j]), 1) : 1;
+  PlumMatrix *X = plum_matrix_new(ds->X->rows, width, error);
+  if (X == NULL)
+    return FALSE;
+  GPtrArray *names = g_ptr_array_new();
+  for (size_t j = 0, at = 0; j < d; j++) {
+    char **cats = ds->categories[j];
+    size_t k = cats ? MAX(g_strv_length(cats), 1) : 1;
+    for (size_t i = 0; i < X->rows; i++) {
+      double v = PLUM_MATRIX_AT(ds->X, i, j);
+      for (size_t c = 0; c < k; c++)
+        PLUM_MATRIX_AT(X, i, at + c) = cats == NULL ? v : isnan(v) ? NAN : (double)(v == (double)c);
+    }
+    for (size_t c = 0; c < k; c++)
+      g_ptr_array_add(names, cats && cats[c] ? g_strdup_printf("%s=%s", ds->feature_names[j],
+                                                             cats[c])
+                                             : g_strdup(ds->feature_names[j]));
+    at += k;
+  }
+  g_ptr_array_add(names, NULL);
+  plum_dataset_set_categories(ds, NULL);
+  plum_matrix_free(ds->X);
+  ds->X = X;
+  g_strfreev(ds->feature_names);
+  ds->feature_names = (char **)g_ptr_array_free(names, FALSE);
+  return TRUE;
+}
+
+/* The training categories of each data.categorical column, kept for test data and the model
+ * file. */
+static void
+keep_categories(PlumPipeline *p, const PlumDataset *ds)
+{
+  categories_free(p);
+  char **names = p->cfg.data.categorical;
+  if (names == NULL || ds->categories == NULL)
+    return;
+  size_t n = g_strv_length(names);
+  p->categories = g_new0(char **, n + 1);
+  for (size_t k = 0; k < n; k++)
+    for (size_t j = 0; j < ds->X->cols; j++)
+      if (strcmp(ds->feature_names[j], names[k]) == 0)
+        p->categories[k] = g_strdupv(ds->categories[j]);
+}
+
 static PlumDataset *
-read_csv(PlumPipeline *p, const char *path, PlumCsvOptions *opts, GError **error)
+read_csv(PlumPipeline *p, const char *path, PlumCsvOptions *opts, gboolean train,
+         GError **error)
 {
   PlumDataset *ds = plum_csv_read(path, opts, error);
-  if (ds != NULL && !select_columns(p, ds, error))
+  if (ds == NULL || !select_columns(p, ds, error)) {
+    plum_dataset_free(ds);
+    return NULL;
+  }
+  if (train)
+    keep_categories(p, ds);
+  if (!expand_categories(ds, error))
     g_clear_pointer(&ds, plum_dataset_free);
   return ds;
 }
@@ -313,28 +398,15 @@ plum_pipeline_read_csv(PlumPipeline *p, const char *path, gboolean *has_labels_o
 {
   PlumCsvOptions opts;
   csv_options(p, TRUE, &opts);
-  *has_labels_out = opts.target != PLUM_TARGET_NONE;
-  GError *labelled_error = NULL;
-  PlumDataset *ds = read_csv(p, path, &opts, &labelled_error);
-  if (ds != NULL && check_width(p, path, ds, &labelled_error))
-    return ds;
-  g_clear_pointer(&ds, plum_dataset_free);
-  if (opts.target == PLUM_TARGET_NONE) {
-    g_propagate_error(error, labelled_error);
-    return NULL;
+  /* Prediction data may come with the training label column or without it. */
+  if (p->target_name != NULL && opts.header && opts.target != PLUM_TARGET_NONE) {
+    opts.label_name = p->target_name;
+    opts.label_optional = TRUE;
   }
-  /* Without its label column the file may still hold exactly the features. */
-  opts.target = PLUM_TARGET_NONE;
-  *has_labels_out = FALSE;
-  ds = read_csv(p, path, &opts, NULL);
-  if (ds == NULL) {
-    g_propagate_error(error, labelled_error);
-    return NULL;
-  }
-  /* It reads as plain numbers: then its width is what is wrong, if anything. */
-  g_clear_error(&labelled_error);
-  if (!check_width(p, path, ds, error))
+  PlumDataset *ds = read_csv(p, path, &opts, FALSE, error);
+  if (ds != NULL && !check_width(p, path, ds, error))
     g_clear_pointer(&ds, plum_dataset_free);
+  *has_labels_out = ds != NULL && ds->y != NULL;
   return ds;
 }
 
@@ -350,13 +422,15 @@ plum_pipeline_load_data(PlumPipeline *p, gboolean test, GError **error)
   char *path = resolve_input(p, file);
   PlumCsvOptions opts;
   csv_options(p, test, &opts);
-  PlumDataset *ds = read_csv(p, path, &opts, error);
+  PlumDataset *ds = read_csv(p, path, &opts, !test, error);
   g_free(path);
   if (ds == NULL)
     return NULL;
   if (!test) {
     g_strfreev(p->classes);
     p->classes = g_strdupv(ds->classes);
+    g_free(p->target_name);
+    p->target_name = g_strdup(ds->target_name);
   }
   return ds;
 }
@@ -1211,6 +1285,14 @@ plum_pipeline_save(const PlumPipeline *p, const char *path, GError **error)
   mf->seed = (guint64)p->cfg.seed;
   meta_set_strv(mf->meta, "feature", p->feature_names);
   meta_set_strv(mf->meta, "class", p->classes);
+  if (p->target_name != NULL)
+    plum_state_set_string(mf->meta, "target", p->target_name);
+  char **cat_names = p->cfg.data.categorical;
+  for (size_t k = 0; p->categories != NULL && cat_names != NULL && cat_names[k] != NULL; k++) {
+    char prefix[160];
+    g_snprintf(prefix, sizeof prefix, "category.%s", cat_names[k]);
+    meta_set_strv(mf->meta, prefix, p->categories[k]);
+  }
   for (size_t i = 0; i < plum_state_size(p->summary); i++) {
     const char *name = plum_state_name_at(p->summary, i);
     double v;
@@ -1311,6 +1393,16 @@ plum_pipeline_load(const char *path, GError **error)
   if (ok) {
     p->classes = meta_get_strv(mf->meta, "class", error);
     ok = p->classes != NULL;
+  }
+  if (ok && plum_state_has(mf->meta, "target"))
+    p->target_name = g_strdup(plum_state_get_string(mf->meta, "target", NULL));
+  char **cat_names = ok ? p->cfg.data.categorical : NULL;
+  if (cat_names != NULL)
+    p->categories = g_new0(char **, g_strv_length(cat_names) + 1);
+  for (size_t k = 0; ok && cat_names != NULL && cat_names[k] != NULL; k++) {
+    char prefix[160];
+    g_snprintf(prefix, sizeof prefix, "category.%s", cat_names[k]);
+    ok = (p->categories[k] = meta_get_strv(mf->meta, prefix, error)) != NULL;
   }
   if (ok) {
     p->n_features = g_strv_length(p->feature_names);

@@ -135,5 +135,20 @@ expect 1 "an empty model file is refused" "empty.plum" err
 run "$plum" predict --model breast_cancer.plum --data "$src/data/iris.csv"
 expect 4 "predicting on data of another shape is refused" "feature columns" err
 
+# String labels and a categorical feature, end to end.
+run "$plum" run "$pipelines/pets.yaml" -q
+expect 0 "a pipeline with string labels and a categorical column runs" "cat" out
+run "$plum" predict --model pets.plum --data "$src/tests/data/pets-new.csv"
+expect 0 "predictions come back as the original class names" "^0,cat," out "^1,dog," out
+run "$plum" predict --model pets.plum --data "$src/tests/data/pets-unknown.csv"
+expect 4 "an unseen category is refused where it stands" "pets-unknown.csv:2:3" err \
+  "unknown category \"purple\"" err
+run "$plum" inspect pets.plum
+expect 0 "the model file keeps the classes" "classes: *cat, dog" out
+
+# A model file needs the plugins it names.
+run env PLUM_PLUGIN_PATH=/nonexistent "$plum" predict --model pets.plum --data "$src/tests/data/pets-new.csv"
+expect 5 "a model whose plugin is missing says which" "needs model 'standardize' from module preprocessing" err
+
 echo "1..$n"
 [ "$failures" -eq 0 ]

@@ -4,7 +4,9 @@
  * same double strtod gives). A header row names the columns; the label column is chosen by name
  * or index (default: last). Quoted fields, CRLF line ends and a chosen delimiter are handled.
  * Missing values (tokens configurable) are an error by default, or drop the row, or become NaN
- * for an imputer. Every error names the file, line and column and quotes the offending text.
+ * for an imputer. Categorical feature columns hold names; each becomes a code 0..k-1 in the
+ * order of its sorted names (numeric order when all are numbers), listed in
+ * PlumDataset.categories. Every error names the file, line and column and quotes the offending text.
  */
 #ifndef PLUM_CSV_H
 #define PLUM_CSV_H
@@ -32,6 +34,8 @@ typedef struct PlumCsvOptions {
   char delimiter;                     /* default ',' */
   gboolean header;                    /* default TRUE; without one columns are x0, x1… */
   const char *label_name;             /* nullable: choose the label column by name */
+  gboolean label_optional;            /* with label_name: a file without that column is read
+                                         as features only (prediction data) */
   gint64 label_index;                 /* used without label_name; negative counts from the
                                          end (default -1: last) */
   PlumTargetMode target;
@@ -39,6 +43,10 @@ typedef struct PlumCsvOptions {
   PlumMissingPolicy missing;
   const char *const *classes;         /* nullable, NULL-terminated: a known class list (test
                                          files); labels outside it are errors */
+  const char *const *categorical;     /* nullable, NULL-terminated: feature columns (by name)
+                                         whose cells are category names, read as codes */
+  const char *const *const *categories; /* nullable: for each `categorical` column its known
+                                           categories (test files); others are errors */
 } PlumCsvOptions;
 
 void plum_csv_options_init(PlumCsvOptions *opts);

@@ -20,6 +20,8 @@ typedef struct PlumDataset {
   char *target_name;     /* owned; NULL without a target column */
   char **classes;        /* owned, NULL-terminated; NULL unless y holds class indices */
   size_t n_classes;
+  char ***categories;    /* owned; NULL, or per feature column NULL (numeric) or the
+                            NULL-terminated category names its codes index */
 } PlumDataset;
 
 /* (transfer full) Takes ownership of X and y (nullable); names are copied (nullable: x0, x1…). */
@@ -39,6 +41,9 @@ gboolean plum_dataset_apply_classes(PlumDataset *ds, const char *const *classes,
 /* The index of `label` in a NULL-terminated class list: the same text, else the same number
  * ("1.0" finds "1"); -1 when it is not there. */
 gssize plum_dataset_find_class(const char *const *classes, const char *label);
+/* Replaces the per-column category lists with copies of `categories` (X->cols entries, each
+ * NULL or NULL-terminated; NULL clears them). */
+void plum_dataset_set_categories(PlumDataset *ds, char *const *const *categories);
 /* (transfer full) The rows idx[0..n) as a new dataset (names and classes copied). */
 PlumDataset *plum_dataset_subset(const PlumDataset *ds, const size_t *idx, size_t n,
                                  GError **error);
