@@ -816,6 +816,18 @@ take_category(const CsvReader *r, const CsvCell *cell, size_t col, double *x, gb
   return TRUE;
 }
 
+static gboolean
+check_width(const CsvReader *r, GError **error)
+{
+  size_t d = r->n_cols - (r->label < r->n_cols);
+  if (r->opts->n_features == 0 || d == r->opts->n_features)
+    return TRUE;
+  csv_error(r, error, PLUM_DATA_ERROR_SHAPE, r->header_offset,
+            "%zu feature columns, but %zu are expected (the model was trained on %zu)", d,
+            r->opts->n_features, r->opts->n_features);
+  return FALSE;
+}
+
 /* Finds the categorical columns named in the options. */
 static gboolean
 setup_categories(CsvReader *r, GError **error)
@@ -1061,7 +1073,7 @@ plum_csv_read_buffer(const char *data, size_t len, const char *source_name,
   CsvOutput out = {.first_text_label = NO_OFFSET, .first_nonfinite_label = NO_OFFSET};
   PlumDataset *ds = NULL;
   if (check_options(&r, error) && read_header(&r, error) && choose_label(&r, error) &&
-      setup_categories(&r, error) && allocate_output(&r, &out, error) && read_rows(&r, &out, error) &&
+      check_width(&r, error) && setup_categories(&r, error) && allocate_output(&r, &out, error) && read_rows(&r, &out, error) &&
       check_rows(&r, &out, error) && resolve_target(&r, &out, error))
     ds = make_dataset(&r, &out, error);
   plum_matrix_free(out.X);

@@ -403,6 +403,8 @@ plum_pipeline_read_csv(PlumPipeline *p, const char *path, gboolean *has_labels_o
     opts.label_name = p->target_name;
     opts.label_optional = TRUE;
   }
+  if (p->cfg.data.categorical == NULL && p->cfg.data.use == NULL && p->cfg.data.drop == NULL)
+    opts.n_features = p->n_features; /* else the width is known only after selection */
   PlumDataset *ds = read_csv(p, path, &opts, FALSE, error);
   if (ds != NULL && !check_width(p, path, ds, error))
     g_clear_pointer(&ds, plum_dataset_free);

@@ -47,6 +47,8 @@ typedef struct PlumCsvOptions {
                                          whose cells are category names, read as codes */
   const char *const *const *categories; /* nullable: for each `categorical` column its known
                                            categories (test files); others are errors */
+  size_t n_features;                  /* > 0: the file must have this many feature columns
+                                         (checked at the header, before any row is read) */
 } PlumCsvOptions;
 
 void plum_csv_options_init(PlumCsvOptions *opts);
