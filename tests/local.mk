@@ -200,3 +200,23 @@ tests_test_kernels_LDADD = $(TEST_LIBS)
 tests_test_gp_SOURCES = tests/test-gp.c
 tests_test_gp_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/reference/gp.py
+
+check_PROGRAMS += tests/test-neural-network
+TESTS += tests/test-neural-network
+tests_test_neural_network_SOURCES = tests/test-neural-network.c
+tests_test_neural_network_LDADD = $(TEST_LIBS)
+
+# bench/'s copy of the shared benchmark kit is the shared one, byte for byte.
+TESTS += tests/test-bench-copy.sh
+EXTRA_DIST += tests/test-bench-copy.sh
+
+# The benchmark harness itself, on tiny data (bench/run --smoke).
+TESTS += tests/test-bench-smoke.sh
+EXTRA_DIST += tests/test-bench-smoke.sh
+
+# The embedding example: the public API from an application.
+check_PROGRAMS += examples/embed/embed
+examples_embed_embed_SOURCES = examples/embed/embed.c
+examples_embed_embed_LDADD = $(TEST_LIBS)
+TESTS += tests/test-embed.sh
+EXTRA_DIST += tests/test-embed.sh
