@@ -6,7 +6,8 @@ set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
 jobs=${JOBS:-2}
-scripts/deps.sh || exit 1
+# clang and libFuzzer for the bounded fuzzing run of the model-file loader.
+PLUM_DEPS_EXTRA="clang libclang-rt-14-dev ${PLUM_DEPS_EXTRA:-}" scripts/deps.sh || exit 1
 autoreconf -fi >/dev/null || exit 1
 
 status=0
@@ -26,7 +27,18 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run make -C _build/asan -j"$jobs" check
 logs+=(_build/asan/test-suite.log)
 
-passed=0
+# The model-file loader, fuzzed for a bounded time (libFuzzer, ASan+UBSan).
+fuzz_passed=0
+if PLUM_FUZZ_BUILDDIR="$top/_build/fuzz" tests/fuzz/run.sh "${PLUM_FUZZ_SECONDS:-30}" \
+  >_build/fuzz.log 2>&1; then
+  fuzz_passed=1
+  echo "== fuzzing the model-file loader: no crash ($(grep -c . _build/fuzz.log) log lines)"
+else
+  status=1
+  tail -20 _build/fuzz.log
+fi
+
+passed=$fuzz_passed
 failed=0
 for log in "${logs[@]}"; do
   [ -f "$log" ] || { failed=$((failed + 1)); continue; }
