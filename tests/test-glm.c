@@ -1139,6 +1139,50 @@ test_family_schema(void)
   }
 }
 
+/* Every optimizer trains both models ---------------------------------------------------------- */
+
+/* The model x optimizer matrix: each optimizer plugin, with settings of its own, drives
+ * logistic_regression and glm through their objectives to the scikit-learn optima. The
+ * full-batch ones converge; the minibatch ones end within the noise of their last steps. */
+static const struct {
+  const char *optimizer;
+  double tol;
+} optimizer_matrix[] = {
+    {"{name: gd, line_search: backtracking, learning_rate: 1, max_iter: 20000, tol: 1.0e-7}", 1e-5},
+    {"{name: lbfgs, tol: 1.0e-8}", 1e-5},
+    {"{name: cg, tol: 1.0e-8}", 1e-5},
+    {"{name: sgd, learning_rate: 0.1, momentum: 0.9, nesterov: true, schedule: step_decay, "
+     "decay_every: 50, max_iter: 500}",
+     5e-2},
+    {"{name: adagrad, learning_rate: 0.5, max_iter: 500}", 5e-2},
+    {"{name: rmsprop, learning_rate: 0.01, max_iter: 500}", 5e-2},
+    {"{name: adam, learning_rate: 0.01, max_iter: 500}", 5e-2},
+    {"{name: adamw, learning_rate: 0.01, weight_decay: 0, max_iter: 500}", 5e-2},
+};
+
+static void
+test_optimizer_matrix(void)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS(optimizer_matrix); i++) {
+    const char *opt = optimizer_matrix[i].optimizer;
+    double tol = optimizer_matrix[i].tol;
+    g_test_message("optimizer %s", opt);
+    char *yaml = g_strdup_printf("{name: logistic_regression, optimizer: %s}", opt);
+    check_logistic_reference("iris", yaml, iris_coef, iris_intercept, tol);
+    g_free(yaml);
+    yaml = g_strdup_printf("{name: glm, family: poisson, alpha: 1, solver: optimizer, "
+                           "optimizer: %s}",
+                           opt);
+    check_glm("glm_poisson", yaml, NULL, poisson_a1_coef, poisson_a1_intercept, tol);
+    g_free(yaml);
+    yaml = g_strdup_printf("{name: glm, family: {name: gamma, link: log}, alpha: 1, "
+                           "solver: optimizer, optimizer: %s}",
+                           opt);
+    check_glm("glm_gamma", yaml, NULL, gamma_a1_coef, gamma_a1_intercept, tol);
+    g_free(yaml);
+  }
+}
+
 /* Families at the function level ------------------------------------------------------------ */
 
 static double
@@ -1232,6 +1276,7 @@ main(int argc, char **argv)
   g_test_add_func("/logistic_regression/errors", test_logistic_errors);
   g_test_add_func("/logistic_regression/bad-state", test_logistic_bad_state);
   g_test_add_func("/glm/early-stopping", test_early_stopping);
+  g_test_add_func("/glm/optimizer-matrix", test_optimizer_matrix);
   g_test_add_func("/glm/objective-gradient", test_glm_objective);
   g_test_add_func("/glm/poisson-sklearn", test_glm_poisson);
   g_test_add_func("/glm/gamma-tweedie-sklearn", test_glm_gamma);
