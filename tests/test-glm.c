@@ -916,7 +916,8 @@ test_glm_binomial_trials(void)
   plum_rng_free(rng);
 }
 
-/* The normal family with the identity link is ordinary least squares. */
+/* The normal family with the identity link is ordinary least squares, with σ² estimated by
+ * RSS / (n − p) and R's AIC n (log(2π RSS / n) + 1) + 2 (p + 1). */
 static void
 test_glm_normal_is_ols(void)
 {
@@ -924,16 +925,24 @@ test_glm_normal_is_ols(void)
   PlumRng *rng = plum_rng_new(1);
   PlumDataset *ds = load_csv("tests", "glm_gamma", PLUM_TARGET_REAL);
   PlumFitData fd = fit_data(ds, rng);
+  PlumState *report = plum_state_new();
+  fd.report = report;
   Model glm, ols;
   model_init(&glm, "{name: glm}");
   model_init(&ols, "{name: linear_regression}");
   fit_ok(&glm, &fd);
+  fd.report = NULL;
   fit_ok(&ols, &fd);
   PlumState *a = saved_state(&glm), *b = saved_state(&ols);
   const double *ca = plum_state_get_reals(a, "coef", 4, 1, NULL, NULL, &error);
   const double *cb = plum_state_get_reals(b, "coef", 4, 1, NULL, NULL, &error);
   g_assert_no_error(error);
   assert_close(ca, cb, 4, 1e-10);
+  double n = (double)ds->X->rows, rss = report_real(report, "deviance");
+  assert_close((double[]){report_real(report, "dispersion")}, (double[]){rss / (n - 5)}, 1, 1e-12);
+  assert_close((double[]){report_real(report, "aic")},
+               (double[]){n * (log(2 * G_PI * rss / n) + 1) + 2 * 6}, 1, 1e-12);
+  plum_state_free(report);
   plum_state_free(a);
   plum_state_free(b);
   model_clear(&glm);
