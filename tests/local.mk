@@ -174,6 +174,7 @@ check_PROGRAMS += tests/test-glm
 TESTS += tests/test-glm
 tests_test_glm_SOURCES = tests/test-glm.c
 tests_test_glm_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/logistic_regression.py tests/reference/glm.py
 
 # Every example pipeline under config/ runs and meets the floors it states.
 TESTS += tests/test-configs.sh
