@@ -34,3 +34,9 @@ plugins_models_gaussian_process_la_SOURCES = plugins/models/gaussian_process.c
 plugins_models_gaussian_process_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_gaussian_process_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_gaussian_process_la_LIBADD = $(PLUGIN_LIBS)
+
+plugins_LTLIBRARIES += plugins/models/neural_network.la
+plugins_models_neural_network_la_SOURCES = plugins/models/neural_network.c
+plugins_models_neural_network_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_neural_network_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_neural_network_la_LIBADD = $(PLUGIN_LIBS)
