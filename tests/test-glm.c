@@ -1192,6 +1192,51 @@ test_optimizer_matrix(void)
   }
 }
 
+/* The objective and set_theta seams on their own: minimising a model's objective with an
+ * optimizer the caller binds, then installing θ, gives the fitted model. */
+static void
+check_objective_set_theta(const char *yaml, PlumDataset *ds, size_t n_classes, size_t k,
+                          const double *coef, const double *intercept)
+{
+  GError *error = NULL;
+  PlumRng *rng = plum_rng_new(1);
+  PlumFitData fd = fit_data(ds, rng);
+  fd.n_classes = n_classes;
+  PlumBinding *lbfgs = bind_component(PLUM_KIND_OPTIMIZER, "{name: lbfgs, tol: 1.0e-10}", &error);
+  g_assert_no_error(error);
+  Model m;
+  PlumObjective obj;
+  model_init(&m, yaml);
+  g_assert_true(m.vt->objective(m.self, &fd, &obj, &error));
+  g_assert_no_error(error);
+  double *theta = g_new0(double, obj.n_params);
+  if (obj.initial)
+    obj.initial(obj.ctx, theta);
+  PlumOptimContext octx = {.struct_size = sizeof octx, .rng = rng};
+  g_assert_true(plum_optimizer_minimize(lbfgs, &obj, theta, &octx, NULL, &error));
+  g_assert_no_error(error);
+  g_assert_true(m.vt->set_theta(m.self, &fd, theta, &error));
+  g_assert_no_error(error);
+  assert_coef(&m, ds->X->cols, k, coef, intercept, 1e-6);
+  g_free(theta);
+  obj.free(obj.ctx);
+  model_clear(&m);
+  plum_binding_free(lbfgs);
+  plum_rng_free(rng);
+}
+
+static void
+test_objective_set_theta(void)
+{
+  PlumDataset *ds = load_standardized("iris");
+  check_objective_set_theta("{name: logistic_regression}", ds, 3, 3, iris_coef, iris_intercept);
+  plum_dataset_free(ds);
+  ds = load_csv("tests", "glm_poisson", PLUM_TARGET_REAL);
+  check_objective_set_theta("{name: glm, family: poisson, alpha: 1}", ds, 0, 1, poisson_a1_coef,
+                            poisson_a1_intercept);
+  plum_dataset_free(ds);
+}
+
 /* Families at the function level ------------------------------------------------------------ */
 
 static double
@@ -1286,6 +1331,7 @@ main(int argc, char **argv)
   g_test_add_func("/logistic_regression/bad-state", test_logistic_bad_state);
   g_test_add_func("/glm/early-stopping", test_early_stopping);
   g_test_add_func("/glm/optimizer-matrix", test_optimizer_matrix);
+  g_test_add_func("/glm/objective-set-theta", test_objective_set_theta);
   g_test_add_func("/glm/objective-gradient", test_glm_objective);
   g_test_add_func("/glm/poisson-sklearn", test_glm_poisson);
   g_test_add_func("/glm/gamma-tweedie-sklearn", test_glm_gamma);
