@@ -73,19 +73,28 @@ weighted_output(const PlumBinding *act, const double *z, const double *w)
   return total;
 }
 
+/* Z uniform on [-scale, scale) and dA on [-1, 1) from `seed`; A = f(Z) and dZ = Jᵀ dA. */
+static void
+activation_sample(const PlumBinding *act, guint64 seed, double scale, double *z, double *a,
+                  double *da, double *dz)
+{
+  PlumRng *rng = plum_rng_new(seed);
+  fill_uniform(rng, z, ROWS * COLS, -scale, scale);
+  fill_uniform(rng, da, ROWS * COLS, -1, 1);
+  plum_rng_free(rng);
+  PlumMatrix Z = plum_matrix_view(z, ROWS, COLS, 0), A = plum_matrix_view(a, ROWS, COLS, 0);
+  PlumMatrix dA = plum_matrix_view(da, ROWS, COLS, 0), dZ = plum_matrix_view(dz, ROWS, COLS, 0);
+  plum_activation_forward(act, &Z, &A);
+  plum_activation_backward(act, &Z, &A, &dA, &dZ);
+}
+
 /* dZ = Jᵀ dA against ∂/∂z_k Σ dA ⊙ f(Z), element by element. */
 static void
 check_activation_backward(const char *yaml)
 {
   PlumBinding *act = bind_yaml(PLUM_KIND_ACTIVATION, yaml);
-  PlumRng *rng = plum_rng_new(7);
   double z[ROWS * COLS], a[ROWS * COLS], da[ROWS * COLS], dz[ROWS * COLS];
-  fill_uniform(rng, z, ROWS * COLS, -2, 2);
-  fill_uniform(rng, da, ROWS * COLS, -1, 1);
-  PlumMatrix Z = plum_matrix_view(z, ROWS, COLS, 0), A = plum_matrix_view(a, ROWS, COLS, 0);
-  PlumMatrix dA = plum_matrix_view(da, ROWS, COLS, 0), dZ = plum_matrix_view(dz, ROWS, COLS, 0);
-  plum_activation_forward(act, &Z, &A);
-  plum_activation_backward(act, &Z, &A, &dA, &dZ);
+  activation_sample(act, 7, 2, z, a, da, dz);
   for (size_t k = 0; k < ROWS * COLS; k++) {
     double saved = z[k], h = 1e-6;
     z[k] = saved + h;
@@ -97,7 +106,6 @@ check_activation_backward(const char *yaml)
     if (!(fabs(numeric - dz[k]) <= 1e-7 * fmax(1.0, fabs(numeric))))
       g_error("%s: dZ[%zu] = %.12g, central difference %.12g", yaml, k, dz[k], numeric);
   }
-  plum_rng_free(rng);
   plum_binding_free(act);
 }
 
@@ -113,22 +121,16 @@ static void
 check_activation_in_place(const char *yaml)
 {
   PlumBinding *act = bind_yaml(PLUM_KIND_ACTIVATION, yaml);
-  PlumRng *rng = plum_rng_new(11);
   double z[ROWS * COLS], a[ROWS * COLS], da[ROWS * COLS], dz[ROWS * COLS], buf[ROWS * COLS];
-  fill_uniform(rng, z, ROWS * COLS, -3, 3);
-  fill_uniform(rng, da, ROWS * COLS, -1, 1);
+  activation_sample(act, 11, 3, z, a, da, dz);
   PlumMatrix Z = plum_matrix_view(z, ROWS, COLS, 0), A = plum_matrix_view(a, ROWS, COLS, 0);
-  PlumMatrix dA = plum_matrix_view(da, ROWS, COLS, 0), dZ = plum_matrix_view(dz, ROWS, COLS, 0);
   PlumMatrix B = plum_matrix_view(buf, ROWS, COLS, 0);
-  plum_activation_forward(act, &Z, &A);
-  plum_activation_backward(act, &Z, &A, &dA, &dZ);
   memcpy(buf, z, sizeof buf);
   plum_activation_forward(act, &B, &B);
   g_assert_cmpmem(buf, sizeof buf, a, sizeof a);
   memcpy(buf, da, sizeof buf);
   plum_activation_backward(act, &Z, &A, &B, &B);
   g_assert_cmpmem(buf, sizeof buf, dz, sizeof dz);
-  plum_rng_free(rng);
   plum_binding_free(act);
 }
 

@@ -124,6 +124,29 @@ targets_for(const PlumMatrix *X, size_t t)
   return y;
 }
 
+/* Random features, and labels or smooth targets made from them, from one seed. */
+typedef struct {
+  PlumRng *rng;
+  PlumMatrix *X, *y;
+} Problem;
+
+static Problem
+problem_new(guint64 seed, size_t n, size_t d, size_t n_classes, size_t n_targets)
+{
+  Problem p = {.rng = plum_rng_new(seed)};
+  p.X = random_matrix(p.rng, n, d);
+  p.y = n_classes ? labels_for(p.X, n_classes) : targets_for(p.X, n_targets);
+  return p;
+}
+
+static void
+problem_clear(Problem *p)
+{
+  plum_matrix_free(p->X);
+  plum_matrix_free(p->y);
+  plum_rng_free(p->rng);
+}
+
 static PlumDataset *
 load_csv(const char *name, PlumTargetMode target)
 {
@@ -193,12 +216,10 @@ static void
 check_network_gradient(const GradCase *c)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(5);
-  PlumMatrix *X = random_matrix(rng, c->n_rows, c->n_features);
-  PlumMatrix *y = c->n_classes ? labels_for(X, c->n_classes) : targets_for(X, c->n_targets);
+  Problem p = problem_new(5, c->n_rows, c->n_features, c->n_classes, c->n_targets);
   Model m;
   model_init(&m, c->yaml);
-  PlumFitData fd = fit_data(X, y, c->n_classes, rng);
+  PlumFitData fd = fit_data(p.X, p.y, c->n_classes, p.rng);
   PlumObjective obj;
   g_assert_true(m.vt->objective(m.self, &fd, &obj, &error));
   g_assert_no_error(error);
@@ -213,9 +234,7 @@ check_network_gradient(const GradCase *c)
   obj.free(obj.ctx);
   g_free(theta);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 static void
@@ -230,12 +249,10 @@ static void
 test_minibatches_add_up(void)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(9);
-  PlumMatrix *X = random_matrix(rng, 20, 3);
-  PlumMatrix *y = labels_for(X, 3);
+  Problem p = problem_new(9, 20, 3, 3, 0);
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 4}], l2: 0.5, l1: 0.2}");
-  PlumFitData fd = fit_data(X, y, 3, rng);
+  PlumFitData fd = fit_data(p.X, p.y, 3, p.rng);
   PlumObjective obj;
   g_assert_true(m.vt->objective(m.self, &fd, &obj, &error));
   size_t np = obj.n_params, order[20];
@@ -262,9 +279,7 @@ test_minibatches_add_up(void)
   g_free(g_a);
   g_free(g_b);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Learning ----------------------------------------------------------------------------------- */
@@ -353,28 +368,24 @@ test_digits(void)
 static void
 test_regression_two_targets(void)
 {
-  PlumRng *rng = plum_rng_new(21);
-  PlumMatrix *X = random_matrix(rng, 200, 2);
-  PlumMatrix *y = targets_for(X, 2);
-  for (size_t i = 0; i < y->rows; i++)
-    PLUM_MATRIX_AT(y, i, 1) = 100 + 50 * PLUM_MATRIX_AT(y, i, 1);
+  Problem p = problem_new(21, 200, 2, 0, 2);
+  for (size_t i = 0; i < p.y->rows; i++)
+    PLUM_MATRIX_AT(p.y, i, 1) = 100 + 50 * PLUM_MATRIX_AT(p.y, i, 1);
   Model m;
   model_init(&m, "{name: mlp_regressor, layers: [{units: 16, activation: tanh}], "
                  "optimizer: {name: lbfgs, max_iter: 400}}");
-  model_fit(&m, X, y, 0, 1);
-  PlumMatrix *pred = model_predict(&m, X, 2, FALSE);
+  model_fit(&m, p.X, p.y, 0, 1);
+  PlumMatrix *pred = model_predict(&m, p.X, 2, FALSE);
   double err[2] = {0, 0};
-  for (size_t i = 0; i < X->rows; i++)
+  for (size_t i = 0; i < p.X->rows; i++)
     for (size_t j = 0; j < 2; j++)
-      err[j] += fabs(PLUM_MATRIX_AT(pred, i, j) - PLUM_MATRIX_AT(y, i, j)) / (double)X->rows;
+      err[j] += fabs(PLUM_MATRIX_AT(pred, i, j) - PLUM_MATRIX_AT(p.y, i, j)) / (double)p.X->rows;
   g_test_message("mean absolute errors %g and %g", err[0], err[1]);
   g_assert_cmpfloat(err[0], <, 0.05);
   g_assert_cmpfloat(err[1], <, 2.5);
   plum_matrix_free(pred);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Reproducibility and model files -------------------------------------------------------------- */
@@ -405,16 +416,14 @@ test_same_seed_same_network(void)
   static const char *yaml = "{name: mlp_classifier, layers: [{units: 10, dropout: 0.2}, "
                             "{units: 6, activation: tanh}], "
                             "optimizer: {name: adam, batch_size: 16, max_iter: 5}}";
-  PlumRng *rng = plum_rng_new(2);
-  PlumMatrix *X = random_matrix(rng, 120, 4);
-  PlumMatrix *y = labels_for(X, 3);
+  Problem p = problem_new(2, 120, 4, 3, 0);
   Model a, b, c;
   model_init(&a, yaml);
   model_init(&b, yaml);
   model_init(&c, yaml);
-  model_fit(&a, X, y, 3, 77);
-  model_fit(&b, X, y, 3, 77);
-  model_fit(&c, X, y, 3, 78);
+  model_fit(&a, p.X, p.y, 3, 77);
+  model_fit(&b, p.X, p.y, 3, 77);
+  model_fit(&c, p.X, p.y, 3, 78);
   PlumState *sa = saved(&a), *sb = saved(&b), *sc = saved(&c);
   size_t na, nb, nc;
   const double *ta = saved_theta(sa, &na), *tb = saved_theta(sb, &nb), *tc = saved_theta(sc, &nc);
@@ -427,24 +436,20 @@ test_same_seed_same_network(void)
   model_clear(&a);
   model_clear(&b);
   model_clear(&c);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 static void
 check_save_load(const char *yaml, size_t n_classes, size_t n_targets)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(4);
-  PlumMatrix *X = random_matrix(rng, 50, 3);
-  PlumMatrix *y = n_classes ? labels_for(X, n_classes) : targets_for(X, n_targets);
-  for (size_t i = 0; !n_classes && i < y->rows * y->cols; i++)
-    y->data[i] = 10 * y->data[i] + 3;
+  Problem p = problem_new(4, 50, 3, n_classes, n_targets);
+  for (size_t i = 0; !n_classes && i < p.y->rows * p.y->cols; i++)
+    p.y->data[i] = 10 * p.y->data[i] + 3;
   Model m, loaded;
   model_init(&m, yaml);
   model_init(&loaded, yaml);
-  model_fit(&m, X, y, n_classes, 6);
+  model_fit(&m, p.X, p.y, n_classes, 6);
   PlumState *state = saved(&m);
   g_assert_true(loaded.vt->load(loaded.self, state, &error));
   g_assert_no_error(error);
@@ -453,25 +458,24 @@ check_save_load(const char *yaml, size_t n_classes, size_t n_targets)
   loaded.vt->shape(loaded.self, &sl);
   g_assert_cmpmem(&sm, sizeof sm, &sl, sizeof sl);
   size_t cols = n_classes ? 1 : n_targets;
-  PlumMatrix *p1 = model_predict(&m, X, cols, FALSE), *p2 = model_predict(&loaded, X, cols, FALSE);
-  g_assert_cmpmem(p1->data, X->rows * cols * sizeof(double), p2->data,
-                  X->rows * cols * sizeof(double));
+  PlumMatrix *p1 = model_predict(&m, p.X, cols, FALSE),
+             *p2 = model_predict(&loaded, p.X, cols, FALSE);
+  g_assert_cmpmem(p1->data, p.X->rows * cols * sizeof(double), p2->data,
+                  p.X->rows * cols * sizeof(double));
   plum_matrix_free(p1);
   plum_matrix_free(p2);
   if (n_classes) {
-    p1 = model_predict(&m, X, n_classes, TRUE);
-    p2 = model_predict(&loaded, X, n_classes, TRUE);
-    g_assert_cmpmem(p1->data, X->rows * n_classes * sizeof(double), p2->data,
-                    X->rows * n_classes * sizeof(double));
+    p1 = model_predict(&m, p.X, n_classes, TRUE);
+    p2 = model_predict(&loaded, p.X, n_classes, TRUE);
+    g_assert_cmpmem(p1->data, p.X->rows * n_classes * sizeof(double), p2->data,
+                    p.X->rows * n_classes * sizeof(double));
     plum_matrix_free(p1);
     plum_matrix_free(p2);
   }
   plum_state_free(state);
   model_clear(&m);
   model_clear(&loaded);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 static void
@@ -496,13 +500,11 @@ static void
 test_load_mismatch(void)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(4);
-  PlumMatrix *X = random_matrix(rng, 30, 3);
-  PlumMatrix *y = labels_for(X, 3);
+  Problem p = problem_new(4, 30, 3, 3, 0);
   Model m, other;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 5}], optimizer: {name: adam, "
                  "max_iter: 2}}");
-  model_fit(&m, X, y, 3, 1);
+  model_fit(&m, p.X, p.y, 3, 1);
   PlumState *state = saved(&m);
   static const char *const mismatched[] = {
       "{name: mlp_classifier, layers: [{units: 6}]}",
@@ -530,9 +532,7 @@ test_load_mismatch(void)
   g_free(theta);
   plum_state_free(state);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Early stopping, dropout, probabilities ------------------------------------------------------ */
@@ -561,17 +561,15 @@ static void
 test_early_stopping(void)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(8);
-  PlumMatrix *X = random_matrix(rng, 200, 5);
-  PlumMatrix *y = plum_matrix_new(200, 1, NULL);
+  Problem p = problem_new(8, 200, 5, 2, 0);
   for (size_t i = 0; i < 200; i++)
-    y->data[i] = (double)plum_rng_below(rng, 2);
+    p.y->data[i] = (double)plum_rng_below(p.rng, 2);
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 32}], validation_fraction: 0.25, "
                  "optimizer: {name: adam, learning_rate: 0.01, batch_size: 20, max_iter: 2000, "
                  "patience: 3}}");
   PlumState *report = plum_state_new();
-  PlumFitData fd = fit_data(X, y, 2, rng);
+  PlumFitData fd = fit_data(p.X, p.y, 2, p.rng);
   fd.report = report;
   g_assert_true(m.vt->fit(m.self, &fd, &error));
   g_assert_no_error(error);
@@ -580,7 +578,7 @@ test_early_stopping(void)
   g_assert_cmpint(report_int(report, "n_validation"), ==, 50);
 
   /* given held-out rows are used as they are */
-  PlumMatrix X_val = plum_matrix_rows(X, 0, 40), y_val = plum_matrix_rows(y, 0, 40);
+  PlumMatrix X_val = plum_matrix_rows(p.X, 0, 40), y_val = plum_matrix_rows(p.y, 0, 40);
   fd.X_val = &X_val;
   fd.y_val = &y_val;
   g_assert_true(m.vt->fit(m.self, &fd, &error));
@@ -589,45 +587,37 @@ test_early_stopping(void)
   g_assert_nonnull(strstr(report_string(report, "stop_reason"), "early stopping"));
   plum_state_free(report);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Dropout is a training device only: predictions are deterministic. */
 static void
 test_dropout_off_at_predict(void)
 {
-  PlumRng *rng = plum_rng_new(12);
-  PlumMatrix *X = random_matrix(rng, 60, 3);
-  PlumMatrix *y = labels_for(X, 4);
+  Problem p = problem_new(12, 60, 3, 4, 0);
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 16, dropout: 0.5}], "
                  "optimizer: {name: adam, max_iter: 3}}");
-  model_fit(&m, X, y, 4, 1);
-  PlumMatrix *p1 = model_predict(&m, X, 4, TRUE), *p2 = model_predict(&m, X, 4, TRUE);
+  model_fit(&m, p.X, p.y, 4, 1);
+  PlumMatrix *p1 = model_predict(&m, p.X, 4, TRUE), *p2 = model_predict(&m, p.X, 4, TRUE);
   g_assert_cmpmem(p1->data, 60 * 4 * sizeof(double), p2->data, 60 * 4 * sizeof(double));
   plum_matrix_free(p1);
   plum_matrix_free(p2);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Outputs that are not a distribution (identity + hinge) still give rows of probabilities. */
 static void
 test_proba_normalised(void)
 {
-  PlumRng *rng = plum_rng_new(13);
-  PlumMatrix *X = random_matrix(rng, 40, 3);
-  PlumMatrix *y = labels_for(X, 3);
+  Problem p = problem_new(13, 40, 3, 3, 0);
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 8}], output_activation: identity, "
                  "cost: hinge, optimizer: {name: adam, max_iter: 20}}");
-  model_fit(&m, X, y, 3, 1);
-  PlumMatrix *proba = model_predict(&m, X, 3, TRUE);
-  PlumMatrix *pred = model_predict(&m, X, 1, FALSE);
+  model_fit(&m, p.X, p.y, 3, 1);
+  PlumMatrix *proba = model_predict(&m, p.X, 3, TRUE);
+  PlumMatrix *pred = model_predict(&m, p.X, 1, FALSE);
   for (size_t i = 0; i < 40; i++) {
     double total = 0;
     size_t best = 0;
@@ -644,9 +634,7 @@ test_proba_normalised(void)
   plum_matrix_free(proba);
   plum_matrix_free(pred);
   model_clear(&m);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Errors ------------------------------------------------------------------------------------- */
@@ -671,36 +659,34 @@ test_fit_errors(void)
 {
   static const char *cls = "{name: mlp_classifier, layers: [{units: 3}]}";
   static const char *reg = "{name: mlp_regressor, layers: [{units: 3}]}";
-  PlumRng *rng = plum_rng_new(1);
-  PlumMatrix *X = random_matrix(rng, 10, 2);
-  PlumMatrix *y = labels_for(X, 2);
-  PlumMatrix short_y = plum_matrix_rows(y, 0, 9);
-  PlumFitData fd = fit_data(X, &short_y, 2, rng);
+  Problem p = problem_new(1, 10, 2, 2, 0);
+  PlumMatrix short_y = plum_matrix_rows(p.y, 0, 9);
+  PlumFitData fd = fit_data(p.X, &short_y, 2, p.rng);
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "y");
   assert_fit_fails(reg, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "y");
 
-  fd = fit_data(X, y, 1, rng);
+  fd = fit_data(p.X, p.y, 1, p.rng);
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID, "at least two classes");
-  y->data[4] = 2;
-  fd = fit_data(X, y, 2, rng);
+  p.y->data[4] = 2;
+  fd = fit_data(p.X, p.y, 2, p.rng);
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID, "row 4");
-  y->data[4] = 0.5;
+  p.y->data[4] = 0.5;
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID, "not a class index");
-  y->data[4] = 1;
+  p.y->data[4] = 1;
 
-  X->data[7] = NAN;
+  p.X->data[7] = NAN;
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_NONFINITE, "X");
-  X->data[7] = 0.5;
-  y->data[2] = NAN;
+  p.X->data[7] = 0.5;
+  p.y->data[2] = NAN;
   assert_fit_fails(reg, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_NONFINITE, "y");
-  y->data[2] = 0;
+  p.y->data[2] = 0;
 
   double w[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   fd.sample_weight = w;
   assert_fit_fails(cls, &fd, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_UNSUPPORTED, "sample weights");
   fd.sample_weight = NULL;
 
-  PlumMatrix narrow = plum_matrix_view(X->data, 5, 1, 2), few = plum_matrix_rows(y, 0, 5);
+  PlumMatrix narrow = plum_matrix_view(p.X->data, 5, 1, 2), few = plum_matrix_rows(p.y, 0, 5);
   fd.X_val = &narrow;
   fd.y_val = &few;
   assert_fit_fails(cls, &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "X_val");
@@ -714,23 +700,19 @@ test_fit_errors(void)
   assert_fit_fails("{name: mlp_regressor, layers: [], cost: binary_cross_entropy, "
                    "scale_targets: false}",
                    &fd, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID, "binary_cross_entropy");
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 static void
 test_predict_errors(void)
 {
   GError *error = NULL;
-  PlumRng *rng = plum_rng_new(1);
-  PlumMatrix *X = random_matrix(rng, 10, 2);
-  PlumMatrix *y = labels_for(X, 2);
+  Problem p = problem_new(1, 10, 2, 2, 0);
   PlumMatrix *out = plum_matrix_new(10, 1, NULL);
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 3}], optimizer: {name: adam, "
                  "max_iter: 2}}");
-  g_assert_false(m.vt->predict(m.self, X, out, &error));
+  g_assert_false(m.vt->predict(m.self, p.X, out, &error));
   g_assert_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED);
   g_clear_error(&error);
   PlumState *state = plum_state_new();
@@ -739,26 +721,24 @@ test_predict_errors(void)
   g_clear_error(&error);
   plum_state_free(state);
 
-  model_fit(&m, X, y, 2, 1);
-  PlumMatrix wide = plum_matrix_view(X->data, 5, 4, 0);
+  model_fit(&m, p.X, p.y, 2, 1);
+  PlumMatrix wide = plum_matrix_view(p.X->data, 5, 4, 0);
   g_assert_false(m.vt->predict(m.self, &wide, out, &error));
   g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE);
   g_clear_error(&error);
-  X->data[3] = INFINITY;
-  g_assert_false(m.vt->predict(m.self, X, out, &error));
+  p.X->data[3] = INFINITY;
+  g_assert_false(m.vt->predict(m.self, p.X, out, &error));
   g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_NONFINITE);
   g_clear_error(&error);
-  X->data[3] = 0;
+  p.X->data[3] = 0;
   PlumMatrix *two = plum_matrix_new(10, 2, NULL);
-  g_assert_false(m.vt->predict(m.self, X, two, &error));
+  g_assert_false(m.vt->predict(m.self, p.X, two, &error));
   g_assert_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE);
   g_clear_error(&error);
   plum_matrix_free(two);
   model_clear(&m);
   plum_matrix_free(out);
-  plum_matrix_free(X);
-  plum_matrix_free(y);
-  plum_rng_free(rng);
+  problem_clear(&p);
 }
 
 /* Configuration mistakes are caught by the binder, with the key path. */
