@@ -159,11 +159,28 @@ typedef struct {
   size_t n_classes;
 } Data;
 
+/* Distinct rows of small integers (codes for one-hot steps, and no duplicate points to make a
+ * kernel matrix singular). */
+static PlumMatrix *
+distinct_integer_rows(PlumRng *rng)
+{
+  size_t cells[125];
+  for (size_t k = 0; k < 125; k++)
+    cells[k] = k;
+  plum_rng_shuffle(rng, cells, 125);
+  PlumMatrix *X = plum_matrix_new(N_ROWS, N_COLS, NULL);
+  for (size_t i = 0; i < N_ROWS; i++)
+    for (size_t j = 0, v = cells[i]; j < N_COLS; j++, v /= 5)
+      PLUM_MATRIX_AT(X, i, j) = (double)(v % 5);
+  return X;
+}
+
 static Data
 model_data(const PlumComponent *c)
 {
+  G_STATIC_ASSERT(N_COLS == 3 && N_ROWS <= 125);
   PlumRng *rng = plum_rng_new(20261125);
-  Data d = {.X = random_matrix(rng, N_ROWS, N_COLS, TRUE)};
+  Data d = {.X = distinct_integer_rows(rng)};
   guint64 caps = plum_component_caps(c);
   if (caps & PLUM_CAP_SUPERVISED) {
     d.y = plum_matrix_new(N_ROWS, 1, NULL);

@@ -6,8 +6,10 @@ set -u
 plum=${PLUM:?}
 n=0
 failures=0
-sets="--set one_hot.columns=[0] --set sum.kernels=[constant,linear]
-  --set product.kernels=[constant,squared_exponential] --set scale.kernel=linear"
+# Parameters without defaults, given here (positional parameters keep the spaces YAML needs).
+set -- --set "one_hot.columns=[0]" --set "sum.kernels=[constant, linear]" \
+  --set "product.kernels=[constant, squared_exponential]" --set "scale.kernel=linear" \
+  --set "mlp_classifier.layers=[{units: 4}]" --set "mlp_regressor.layers=[{units: 4}]"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -20,8 +22,7 @@ for dir in $(echo "$dirs" | tr ':' ' '); do
     [ -e "$module" ] || continue
     n=$((n + 1))
     name=$(basename "$module" .la)
-    # shellcheck disable=SC2086
-    if "$plum" check-plugin "$module" $sets >"$work/out" 2>&1; then
+    if "$plum" check-plugin "$module" "$@" >"$work/out" 2>&1; then
       echo "ok $n - $name passes check-plugin ($(sed -n 's/^# .*: \([0-9]*\) checks.*/\1/p' "$work/out") checks)"
     else
       echo "not ok $n - $name passes check-plugin"
