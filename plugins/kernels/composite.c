@@ -153,14 +153,17 @@ child_grams(const ListParams *p, const PlumMatrix *X, GError **error)
   return Kc;
 }
 
-/* O = Π_{c' ≠ c} K_c' */
-static void
+/* Π_{c' ≠ c} K_c': the other Gram matrix itself for two children, else built in O. */
+static const PlumMatrix *
 others_product(PlumMatrix **Kc, size_t m, size_t c, PlumMatrix *O)
 {
+  if (m == 2)
+    return Kc[1 - c];
   plum_matrix_fill(O, 1.0);
   for (size_t o = 0; o < m; o++)
     if (o != c)
       combine_into(COMBINE_MUL, O, Kc[o]);
+  return O;
 }
 
 /* ∂(Π K_c)/∂θ = (Π_{c' ≠ c} K_c') ∘ ∂K_c/∂θ for θ in child c. */
@@ -173,8 +176,8 @@ product_gram_gradient(const void *params, const PlumMatrix *X, const PlumMatrix 
   PlumMatrix **Kc = child_grams(p, X, error);
   if (Kc == NULL)
     return FALSE;
-  PlumMatrix *O = plum_matrix_new(X->rows, X->rows, error);
-  gboolean ok = O != NULL;
+  PlumMatrix *O = m > 2 ? plum_matrix_new(X->rows, X->rows, error) : NULL;
+  gboolean ok = m == 2 || O != NULL;
   for (size_t c = 0, off = 0; ok && c < m; c++) {
     const PlumBinding *child = p->kernels.items[c];
     size_t pc = plum_binding_n_learnable(child);
@@ -183,9 +186,9 @@ product_gram_gradient(const void *params, const PlumMatrix *X, const PlumMatrix 
     ok = plum_kernel_gram_gradient(child, X, Kc[c], dK + off, error);
     if (!ok)
       break;
-    others_product(Kc, m, c, O);
+    const PlumMatrix *others = others_product(Kc, m, c, O);
     for (size_t q = 0; q < pc; q++)
-      combine_into(COMBINE_MUL, &dK[off + q], O);
+      combine_into(COMBINE_MUL, &dK[off + q], others);
     off += pc;
   }
   plum_matrix_free(O);

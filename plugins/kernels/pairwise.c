@@ -33,6 +33,13 @@ pairwise_value(PairwiseBase base, const double *x, const double *y, size_t d)
   return s;
 }
 
+/* max(v, 0) without a libm call in the n² loops (0 for NaN too, like fmax). */
+static inline double
+clamp0(double v)
+{
+  return v > 0 ? v : 0.0;
+}
+
 static int
 blas_ld(const PlumMatrix *M)
 {
@@ -59,7 +66,7 @@ sqdist_upper(PlumMatrix *B)
     double *row = PLUM_MATRIX_ROW(B, i);
     row[i] = 0;
     for (ptrdiff_t j = i + 1; j < n; j++)
-      row[j] = fmax(sq[i] + sq[j] - 2 * row[j], 0.0);
+      row[j] = clamp0(sq[i] + sq[j] - 2 * row[j]);
   }
   g_free(sq);
 }
@@ -76,7 +83,7 @@ sqdist_cross(const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
   for (ptrdiff_t i = 0; i < n; i++) {
     double *row = PLUM_MATRIX_ROW(B, i);
     for (size_t j = 0; j < m; j++)
-      row[j] = fmax(sq[i] + sq[n + j] + row[j], 0.0);
+      row[j] = clamp0(sq[i] + sq[n + j] + row[j]);
   }
   g_free(sq);
 }

@@ -19,12 +19,15 @@
  * With `optimize`, the kernel's learnable hyperparameters (nested composites included, in the
  * binder's packing order, log space where flagged) maximise the log marginal likelihood through
  * any optimizer plugin, lbfgs by default, within the schema bounds. The objective is
- *   F(θ) = −log p(z | X, θ),  ∂F/∂θ_k = −½ tr((ααᵀ − K⁻¹) ∂K/∂θ_k),
+ *   F(θ) = −log p(z | X, θ) / n,  ∂F/∂θ_k = −tr((ααᵀ − K⁻¹) ∂K/∂θ_k) / 2n,
  * with K⁻¹ from dpotri and ∂K/∂θ from the kernel's gram_gradient; the trace is a sum over the
- * lower triangle, O(n²) per hyperparameter. Where K is not positive definite F is +∞ (the line
- * search backs off), as in scikit-learn. `n_restarts` further runs start from points drawn
- * uniformly (in log space where flagged) within the bounds from the fit's seeded generator; the
- * best one is kept. The same objective is offered through the vtable for any caller.
+ * lower triangle, O(n²) per hyperparameter. Dividing by n (one term, so nothing else changes)
+ * makes the optimizers' absolute gradient tolerance mean the same at any n: unscaled, lbfgs's
+ * default tol of 1e-5 is below what rounding lets the gradient reach on a few thousand points.
+ * Where K is not positive definite F is +∞ (the line search backs off), as in scikit-learn.
+ * `n_restarts` further runs start from points drawn uniformly (in log space where flagged) within
+ * the bounds from the fit's seeded generator; the best one is kept. The same objective is offered
+ * through the vtable for any caller.
  *
  * Saved: the training inputs, α, the prior mean, s, the jitter used and the learned
  * hyperparameters (restored on a copy of the configured kernel binding). L is not saved: load
@@ -211,11 +214,13 @@ targets_prepare(const GpParams *p, const PlumMatrix *X, const PlumMatrix *y, Tar
 /* Cholesky ------------------------------------------------------------------------------------ */
 
 /* The lower triangle of the symmetric A (row-major) becomes L with A = LLᵀ; the strict upper
- * triangle is not touched. Returns LAPACK's info. */
+ * triangle is not touched. Returns LAPACK's info. The _work variant skips LAPACKE's NaN scan:
+ * a NaN makes the factorisation fail anyway, and the caller looks for it only then. */
 static lapack_int
 cholesky(PlumMatrix *A)
 {
-  return LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)A->rows, A->data, (lapack_int)A->ld);
+  return LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)A->rows, A->data,
+                             (lapack_int)A->ld);
 }
 
 /* z := (LLᵀ)⁻¹ z */
@@ -223,7 +228,7 @@ static void
 cholesky_solve(const PlumMatrix *L, double *z)
 {
   lapack_int n = (lapack_int)L->rows;
-  LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, L->data, (lapack_int)L->ld, z, n);
+  LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'U', n, 1, L->data, (lapack_int)L->ld, z, n);
 }
 
 /* log N(z; 0, LLᵀ) = −½ zᵀα − Σ log L_ii − n/2 log 2π */
@@ -247,10 +252,56 @@ restore_lower(PlumMatrix *A)
       PLUM_MATRIX_AT(A, i, j) = PLUM_MATRIX_AT(A, j, i);
 }
 
+/* The strict upper triangle (where K stays while the lower one is factorised) is finite. */
 static gboolean
-not_positive_definite(lapack_int info, double jitter, double mean_diag, GError **error)
+upper_is_finite(const PlumMatrix *A)
 {
-  if (!isfinite(mean_diag) || (mean_diag > 0 && info < 0))
+  for (size_t i = 0; i < A->rows; i++)
+    for (size_t j = i + 1; j < A->rows; j++)
+      if (!isfinite(PLUM_MATRIX_AT(A, i, j)))
+        return FALSE;
+  return TRUE;
+}
+
+/* Factorises A = K + (noise + jitter) I in place for jitter 0, then growing; LAPACK's info of
+ * the last try. diag holds K_ii + noise. A NaN in K stops it after the first try (jitter 0). */
+static lapack_int
+factor_escalating(PlumMatrix *A, const double *diag, double mean_diag, double *jitter)
+{
+  lapack_int info = -1;
+  for (int attempt = 0; attempt <= JITTER_TRIES && info != 0; attempt++) {
+    if (attempt == 1 && !upper_is_finite(A))
+      break;
+    *jitter = attempt == 0 ? 0.0 : JITTER_FIRST * mean_diag * pow(10.0, attempt - 1);
+    if (attempt > 0)
+      restore_lower(A);
+    for (size_t i = 0; i < A->rows; i++)
+      PLUM_MATRIX_AT(A, i, i) = diag[i] + *jitter;
+    info = cholesky(A);
+  }
+  return info;
+}
+
+/* A holds the Gram matrix K (full); factorises K + (noise + jitter) I in place with the least
+ * jitter that works. */
+static gboolean
+factor_with_jitter(PlumMatrix *A, double noise, double *jitter_out, GError **error)
+{
+  size_t n = A->rows;
+  double *diag = g_new(double, n), mean_diag = 0, jitter = 0;
+  for (size_t i = 0; i < n; i++) {
+    diag[i] = PLUM_MATRIX_AT(A, i, i) + noise;
+    mean_diag += diag[i] / (double)n;
+  }
+  lapack_int info = -1;
+  if (isfinite(mean_diag) && mean_diag > 0)
+    info = factor_escalating(A, diag, mean_diag, &jitter);
+  g_free(diag);
+  if (info == 0) {
+    *jitter_out = jitter;
+    return TRUE;
+  }
+  if (!isfinite(mean_diag) || (mean_diag > 0 && jitter == 0))
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "gaussian_process: the kernel matrix holds NaN or infinite values; check the "
                 "kernel's hyperparameters and the scale of the features");
@@ -267,37 +318,6 @@ not_positive_definite(lapack_int info, double jitter, double mean_diag, GError *
                 "raise `noise` or add a white_noise kernel",
                 (int)info, jitter, jitter / mean_diag);
   return FALSE;
-}
-
-/* A holds the Gram matrix K (full); factorises K + (noise + jitter) I in place with the least
- * jitter that works. */
-static gboolean
-factor_with_jitter(PlumMatrix *A, double noise, double *jitter_out, GError **error)
-{
-  size_t n = A->rows;
-  double *diag = g_new(double, n), mean_diag = 0, jitter = 0;
-  for (size_t i = 0; i < n; i++) {
-    diag[i] = PLUM_MATRIX_AT(A, i, i) + noise;
-    mean_diag += diag[i] / (double)n;
-  }
-  lapack_int info = -1;
-  gboolean usable = isfinite(mean_diag) && mean_diag > 0; /* else no jitter can help */
-  for (int attempt = 0; usable && attempt <= JITTER_TRIES; attempt++) {
-    if (attempt > 0) {
-      jitter = JITTER_FIRST * mean_diag * pow(10.0, attempt - 1);
-      restore_lower(A);
-    }
-    for (size_t i = 0; i < n; i++)
-      PLUM_MATRIX_AT(A, i, i) = diag[i] + jitter;
-    info = cholesky(A);
-    if (info == 0)
-      break;
-  }
-  g_free(diag);
-  if (info != 0)
-    return not_positive_definite(info, jitter, mean_diag, error);
-  *jitter_out = jitter;
-  return TRUE;
 }
 
 /* The fitted state ------------------------------------------------------------------------- */
@@ -381,7 +401,7 @@ fit_at(Gp *self, const PlumMatrix *X, Targets *t, const double *theta, GError **
   return TRUE;
 }
 
-/* The objective −log p(z | X, θ) ----------------------------------------------------------------
+/* The objective −log p(z | X, θ) / n -------------------------------------------------------------
  */
 
 static void
@@ -428,7 +448,7 @@ ensure_gradient_buffers(GpObjective *o, GError **error)
   return TRUE;
 }
 
-/* grad_q = −½ Σ_ij (α_i α_j − K⁻¹_ij) ∂K_ij/∂θ_q over the lower triangle (off-diagonal entries
+/* grad_q = −Σ_ij (α_i α_j − K⁻¹_ij) ∂K_ij/∂θ_q / 2n over the lower triangle (off-diagonal entries
  * twice); A's lower triangle holds K⁻¹. Per-row sums keep the result independent of the thread
  * count. */
 static void
@@ -449,7 +469,7 @@ trace_terms(GpObjective *o, double *grad)
     }
   }
   for (size_t q = 0; q < p; q++)
-    grad[q] = -0.5 * vector_sum(o->row_sums + q * (size_t)n, (size_t)n);
+    grad[q] = -0.5 * vector_sum(o->row_sums + q * (size_t)n, (size_t)n) / (double)n;
 }
 
 static gboolean
@@ -458,8 +478,8 @@ objective_gradient(GpObjective *o, double *grad, GError **error)
   if (!ensure_gradient_buffers(o, error) ||
       !plum_kernel_gram_gradient(o->kernel, &o->X, o->K, o->dK, error))
     return FALSE;
-  lapack_int info = LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)o->X.rows, o->A->data,
-                                   (lapack_int)o->A->ld);
+  lapack_int info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)o->X.rows, o->A->data,
+                                        (lapack_int)o->A->ld);
   if (info != 0) {
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "gaussian_process: inverting the kernel matrix failed (dpotri info %d)", (int)info);
@@ -494,7 +514,7 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   }
   memcpy(o->alpha, o->targets.z, n * sizeof(double));
   cholesky_solve(o->A, o->alpha);
-  *value = -log_marginal(o->A, o->targets.z, o->alpha);
+  *value = -log_marginal(o->A, o->targets.z, o->alpha) / (double)n;
   return grad == NULL || objective_gradient(o, grad, error);
 }
 
