@@ -13,6 +13,7 @@
 #include <plum/metrics.h>
 #include <plum/modelfile.h>
 #include <plum/params.h>
+#include <plum/pipeline.h>
 #include <plum/plugin.h>
 #include <plum/progress.h>
 #include <plum/registry.h>
