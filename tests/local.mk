@@ -221,3 +221,23 @@ examples_embed_embed_SOURCES = examples/embed/embed.c
 examples_embed_embed_LDADD = $(TEST_LIBS)
 TESTS += tests/test-embed.sh
 EXTRA_DIST += tests/test-embed.sh
+
+# A plugin built against the frozen ABI 1.0 headers (never edited when PLUM_ABI_MINOR grows)
+# still loads, passes check-plugin and trains in this host.
+check_LTLIBRARIES += tests/fixtures/abi10.la
+tests_fixtures_abi10_la_SOURCES = tests/fixtures/abi10.c
+tests_fixtures_abi10_la_CPPFLAGS = -I$(srcdir)/tests/abi-1.0 $(AM_CPPFLAGS)
+tests_fixtures_abi10_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_fixtures_abi10_la_LDFLAGS = $(FIXTURE_LINK_FLAGS)
+tests_fixtures_abi10_la_LIBADD = $(PLUGIN_LIBS)
+check_PROGRAMS += tests/test-abi10
+TESTS += tests/test-abi10
+tests_test_abi10_SOURCES = tests/test-abi10.c
+tests_test_abi10_LDADD = $(TEST_LIBS)
+EXTRA_DIST += \
+	tests/abi-1.0/plum/check.h tests/abi-1.0/plum/config.h tests/abi-1.0/plum/csv.h \
+	tests/abi-1.0/plum/dataset.h tests/abi-1.0/plum/error.h tests/abi-1.0/plum/matrix.h \
+	tests/abi-1.0/plum/metrics.h tests/abi-1.0/plum/modelfile.h tests/abi-1.0/plum/params.h \
+	tests/abi-1.0/plum/pipeline.h tests/abi-1.0/plum/plugin.h tests/abi-1.0/plum/plum.h \
+	tests/abi-1.0/plum/progress.h tests/abi-1.0/plum/registry.h tests/abi-1.0/plum/rng.h \
+	tests/abi-1.0/plum/state.h tests/abi-1.0/plum/threads.h
