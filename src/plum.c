@@ -16,6 +16,8 @@
 #include <plum/check.h>
 #include <plum/plum.h>
 
+#include "new-plugin.h"
+
 enum {
   EXIT_OK = 0,
   EXIT_FAILED = 1,
@@ -755,6 +757,7 @@ static const Command commands[] = {
      cmd_check_plugin},
     {"plugins", "[--kind KIND] [--all]", "list the components plum can use", cmd_plugins},
     {"info", "KIND/NAME | pipeline", "describe a component, or the pipeline file", cmd_info},
+    {"new-plugin", "--kind KIND NAME [DIR]", "write a starter plugin project", plum_cli_new_plugin},
 };
 
 static void
