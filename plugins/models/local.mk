@@ -40,3 +40,13 @@ plugins_models_neural_network_la_SOURCES = plugins/models/neural_network.c
 plugins_models_neural_network_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_neural_network_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_neural_network_la_LIBADD = $(PLUGIN_LIBS)
+
+# svc and svr share libsvm's SMO (svm_solver.c), Platt scaling (svm_platt.c) and the fit-data
+# checks of the linear models.
+plugins_LTLIBRARIES += plugins/models/svm.la
+plugins_models_svm_la_SOURCES = plugins/models/svm.c plugins/models/svm_solver.c \
+	plugins/models/svm_solver.h plugins/models/svm_platt.c plugins/models/svm_platt.h \
+	$(LINMODEL_SOURCES)
+plugins_models_svm_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_svm_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_svm_la_LIBADD = $(PLUGIN_LIBS)
