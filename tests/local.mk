@@ -241,3 +241,9 @@ EXTRA_DIST += \
 	tests/abi-1.0/plum/pipeline.h tests/abi-1.0/plum/plugin.h tests/abi-1.0/plum/plum.h \
 	tests/abi-1.0/plum/progress.h tests/abi-1.0/plum/registry.h tests/abi-1.0/plum/rng.h \
 	tests/abi-1.0/plum/state.h tests/abi-1.0/plum/threads.h
+
+check_PROGRAMS += tests/test-svm
+TESTS += tests/test-svm
+tests_test_svm_SOURCES = tests/test-svm.c
+tests_test_svm_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/svm.py
