@@ -50,3 +50,28 @@ plugins_models_svm_la_SOURCES = plugins/models/svm.c plugins/models/svm_solver.c
 plugins_models_svm_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_svm_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_svm_la_LIBADD = $(PLUGIN_LIBS)
+
+# The clustering models share their input checks (clustering.c); kmeans and gaussian_mixture also
+# share the k-means engine (kmeans_core.c). Each module compiles its own copy.
+CLUSTERING_SOURCES = plugins/models/clustering.c plugins/models/clustering.h
+KMEANS_CORE_SOURCES = plugins/models/kmeans_core.c plugins/models/kmeans_core.h
+
+plugins_LTLIBRARIES += plugins/models/kmeans.la
+plugins_models_kmeans_la_SOURCES = plugins/models/kmeans.c $(KMEANS_CORE_SOURCES) \
+	$(CLUSTERING_SOURCES)
+plugins_models_kmeans_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_kmeans_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_kmeans_la_LIBADD = $(PLUGIN_LIBS)
+
+plugins_LTLIBRARIES += plugins/models/gaussian_mixture.la
+plugins_models_gaussian_mixture_la_SOURCES = plugins/models/gaussian_mixture.c \
+	$(KMEANS_CORE_SOURCES) $(CLUSTERING_SOURCES)
+plugins_models_gaussian_mixture_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_gaussian_mixture_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_gaussian_mixture_la_LIBADD = $(PLUGIN_LIBS)
+
+plugins_LTLIBRARIES += plugins/models/dbscan.la
+plugins_models_dbscan_la_SOURCES = plugins/models/dbscan.c $(CLUSTERING_SOURCES)
+plugins_models_dbscan_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_dbscan_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_dbscan_la_LIBADD = $(PLUGIN_LIBS)
