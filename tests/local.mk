@@ -247,3 +247,9 @@ TESTS += tests/test-svm
 tests_test_svm_SOURCES = tests/test-svm.c
 tests_test_svm_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/reference/svm.py
+
+check_PROGRAMS += tests/test-clustering
+TESTS += tests/test-clustering
+tests_test_clustering_SOURCES = tests/test-clustering.c
+tests_test_clustering_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/clustering.py
