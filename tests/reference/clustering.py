@@ -20,7 +20,7 @@ Each k-means case is computed with algorithm "lloyd" and "elkan" and checked equ
   gmm_conv    the full model with the default tol (1e-3) and max_iter 100: n_iter, converged
   gmm_given   full, with means_init, weights_init and precisions_init as printed
   db_<case>   DBSCAN labels: eps 0.5 / min_samples 5 (euclidean), 0.6 / 6 (manhattan), 0.3 / 1
-              and 0.05 / 3 (all noise); the first case has a border row within eps of core rows
+              and 0.05 / 3 (mostly noise); the first case has a border row within eps of core rows
               of two clusters (checked here), which joins the cluster found first
 
 Run: /usr/bin/python3 tests/reference/clustering.py [tests/data]
