@@ -41,6 +41,12 @@ plugins_models_neural_network_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_neural_network_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_neural_network_la_LIBADD = $(PLUGIN_LIBS)
 
+plugins_LTLIBRARIES += plugins/models/pca.la
+plugins_models_pca_la_SOURCES = plugins/models/pca.c
+plugins_models_pca_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_pca_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_pca_la_LIBADD = $(PLUGIN_LIBS)
+
 # svc and svr share libsvm's SMO (svm_solver.c), Platt scaling (svm_platt.c) and the fit-data
 # checks of the linear models.
 plugins_LTLIBRARIES += plugins/models/svm.la
