@@ -63,6 +63,12 @@ plugins_models_naive_bayes_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 plugins_models_naive_bayes_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 plugins_models_naive_bayes_la_LIBADD = $(PLUGIN_LIBS)
 
+plugins_LTLIBRARIES += plugins/models/knn.la
+plugins_models_knn_la_SOURCES = plugins/models/knn.c
+plugins_models_knn_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+plugins_models_knn_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
+plugins_models_knn_la_LIBADD = $(PLUGIN_LIBS)
+
 # The clustering models share their input checks (clustering.c); kmeans and gaussian_mixture also
 # share the k-means engine (kmeans_core.c). Each module compiles its own copy.
 CLUSTERING_SOURCES = plugins/models/clustering.c plugins/models/clustering.h
