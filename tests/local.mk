@@ -253,3 +253,9 @@ TESTS += tests/test-clustering
 tests_test_clustering_SOURCES = tests/test-clustering.c
 tests_test_clustering_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/reference/clustering.py
+
+check_PROGRAMS += tests/test-pca-nb-knn
+TESTS += tests/test-pca-nb-knn
+tests_test_pca_nb_knn_SOURCES = tests/test-pca-nb-knn.c
+tests_test_pca_nb_knn_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/reference/pca_nb_knn.py
