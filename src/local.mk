@@ -34,7 +34,7 @@ EXTRA_DIST += doc/update-docs.sh
 
 # The installed plum finds its installed plugins with no environment help, and plum.pc
 # tells plugin authors where they go.
-installcheck-local:
+installcheck-local: installcheck-sdk
 	env -u PLUM_PLUGIN_PATH -u PLUM_PLUGIN_SYSTEM_PATH $(DESTDIR)$(bindir)/plum plugins \
 	  | grep -q linear_regression
 	env -u PLUM_PLUGIN_PATH -u PLUM_PLUGIN_SYSTEM_PATH $(DESTDIR)$(bindir)/plum plugins --all \

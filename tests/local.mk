@@ -259,3 +259,7 @@ TESTS += tests/test-pca-nb-knn
 tests_test_pca_nb_knn_SOURCES = tests/test-pca-nb-knn.c
 tests_test_pca_nb_knn_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/reference/pca_nb_knn.py
+
+# Every C snippet of doc/plugin-guide.md compiles; the whole plugins pass check-plugin.
+TESTS += tests/test-guide-snippets.sh
+EXTRA_DIST += tests/test-guide-snippets.sh
