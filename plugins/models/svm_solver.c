@@ -38,8 +38,10 @@
 #define NONE SIZE_MAX
 /* Rows computed in one Gram block when a row is missing. */
 #define ROW_BATCH 8
-/* Gram blocks smaller than this run on one thread. */
+/* Gram blocks smaller than this run on one thread... */
 #define PARALLEL_MIN_ENTRIES (1u << 18)
+/* ...in column chunks of at most this many multiply-adds. */
+#define SERIAL_GEMM_MAX (1u << 18)
 /* Violators per side whose rows come with a missing row. */
 #define HINTS_PER_SIDE (ROW_BATCH / 2)
 
@@ -239,21 +241,28 @@ typedef struct {
   GError *error; /* the first kernel failure; rows read 0 after it */
 } QMatrix;
 
-/* q->K (nb x (end − start)) = k(x_rows[r], X[start, end)). Small blocks run on one thread: the
- * kernel's own parallel loops would cost more to start than they save. */
+/* q->K (nb x (end − start)) = k(x_rows[r], X[start, end)). A small block runs on one thread,
+ * in column chunks of at most SERIAL_GEMM_MAX multiply-adds: the kernel's parallel loops, and
+ * the threads OpenBLAS starts for GEMMs above about 2^18 multiply-adds, cost more to start and
+ * join than they save on blocks this size, and far more on a busy machine. */
 static void
 kernel_block(QMatrix *q, const size_t *rows, size_t nb, size_t start, size_t end)
 {
   size_t m = end - start, d = q->X->cols;
   for (size_t r = 0; r < nb; r++)
     memcpy(PLUM_MATRIX_ROW(q->Xb, r), PLUM_MATRIX_ROW(q->X, rows[r]), d * sizeof(double));
-  PlumMatrix Xb = plum_matrix_rows(q->Xb, 0, nb), Y = plum_matrix_rows(q->X, start, m);
-  PlumMatrix K = plum_matrix_view(q->K, nb, m, m);
+  PlumMatrix Xb = plum_matrix_rows(q->Xb, 0, nb);
   gboolean parallel = nb * m >= PARALLEL_MIN_ENTRIES;
+  size_t width = parallel ? m : MAX(SERIAL_GEMM_MAX / (nb * MAX(d, 1)), 1);
   omp_set_num_threads(parallel ? q->n_threads : 1);
-  if (q->error != NULL || !plum_kernel_gram(q->kernel, &Xb, &Y, &K, &q->error))
-    memset(q->K, 0, nb * m * sizeof *q->K);
+  for (size_t c = 0; c < m && q->error == NULL; c += width) {
+    size_t w = MIN(width, m - c);
+    PlumMatrix Y = plum_matrix_rows(q->X, start + c, w), K = plum_matrix_view(q->K + c, nb, w, m);
+    plum_kernel_gram(q->kernel, &Xb, &Y, &K, &q->error);
+  }
   omp_set_num_threads(q->n_threads);
+  if (q->error != NULL)
+    memset(q->K, 0, nb * m * sizeof *q->K);
 }
 
 /* The cache row of a variable (C-SVC) or of its point (ε-SVR). */
