@@ -33,4 +33,4 @@ tests/uninstalled/plum.pc: Makefile
 	  echo 'Cflags: -I$(abs_top_srcdir)/libcore -I$(abs_top_builddir)/libcore'; \
 	  echo 'Libs: -L$(abs_top_builddir)/.libs -lplum'; } >$@
 TESTS += tests/sdk-check.sh
-EXTRA_DIST += tests/sdk-check.sh
+EXTRA_DIST += tests/sdk-check.sh tests/sdk-tap.sh

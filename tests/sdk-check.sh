@@ -32,22 +32,8 @@ PKG_CONFIG=${PKG_CONFIG:-pkg-config}
 export PLUM PKG_CONFIG PKG_CONFIG_PATH
 # The projects' own flags, warnings made fatal: what they ship must build cleanly.
 cflags='-O2 -g -Wall -Wextra -Wno-unused-parameter -Werror'
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
-
-# result STATUS DESCRIPTION [LOG]: one test point; a failure shows the end of LOG.
-result() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-    return
-  fi
-  echo "not ok $n - $2"
-  failures=$((failures + 1))
-  [ -n "${3:-}" ] && tail -n 30 "$3" | sed 's/^/# /'
-}
+# shellcheck source=tests/sdk-tap.sh
+. "$src/tests/sdk-tap.sh"
 
 # A project's make, as its author would run it: nothing inherited from an enclosing make.
 project_make() {
@@ -119,5 +105,4 @@ dir=$work/tree/examples/ridge_classifier
 result $? "examples/ridge_classifier trained by examples/nadam" "$work/log"
 floors "$dir/ridge_classifier.yaml" "$dir/both-metrics.json" "ridge_classifier by nadam"
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+finish

@@ -15,21 +15,8 @@ export PKG_CONFIG_PATH
 pkg_config=${PKG_CONFIG:-pkg-config}
 cc=${CC:-cc}
 warnings='-Wall -Wextra -Wno-unused-parameter -Werror'
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-n=0
-failures=0
-
-result() {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then
-    echo "ok $n - $2"
-    return
-  fi
-  echo "not ok $n - $2"
-  failures=$((failures + 1))
-  sed 's/^/# /' "$work/log" | tail -n 30
-}
+# shellcheck source=tests/sdk-tap.sh
+. "$G_TEST_SRCDIR/tests/sdk-tap.sh"
 
 awk -v dir="$work" '
   /^```c$/ { file = sprintf("%s/line%04d.c", dir, NR + 1); printf "" > file; inside = 1; next }
@@ -47,7 +34,7 @@ for snippet in "$work"/line*.c; do
   "/* guide: compile */")
     # shellcheck disable=SC2086
     $cc $warnings -Wno-unused $cflags -c "$snippet" -o "${snippet%.c}.o" >"$work/log" 2>&1
-    result $? "$where compiles"
+    result $? "$where compiles" "$work/log"
     ;;
   "/* guide: plugin "*" */")
     name=${marker#"/* guide: plugin "}
@@ -56,14 +43,13 @@ for snippet in "$work"/line*.c; do
     # shellcheck disable=SC2086
     { $cc $warnings -fPIC -shared -fvisibility=hidden -Wl,-z,now $cflags -o "$work/$name.so" \
       "$work/$name.c" $libs -lm && "${PLUM:?}" check-plugin "$work/$name.so"; } >"$work/log" 2>&1
-    result $? "$where: plugin $name builds and passes check-plugin"
+    result $? "$where: plugin $name builds and passes check-plugin" "$work/log"
     ;;
   *)
     echo "the first line is '$marker'" >"$work/log"
-    result 1 "$where says how it is tested (/* guide: compile */ or plugin NAME)"
+    result 1 "$where says how it is tested (/* guide: compile */ or plugin NAME)" "$work/log"
     ;;
   esac
 done
-[ "$n" -gt 0 ] || { echo "no \`\`\`c block in $guide" >"$work/log"; result 1 "the guide has C snippets"; }
-echo "1..$n"
-[ "$failures" -eq 0 ]
+[ "$n" -gt 0 ] || { echo "no \`\`\`c block in $guide" >"$work/log"; result 1 "the guide has C snippets" "$work/log"; }
+finish
