@@ -16,7 +16,7 @@
 
 #include <plum/plum.h>
 
-/* Reference values ------------------------------------------------------------------------- */
+/* Reference values ----------------------------------------------------------------------------- */
 
 /* Printed by tests/reference/clustering.py, which also wrote tests/data/clusters.csv and
  * tests/data/dbscan.csv. */
@@ -338,7 +338,7 @@ static const int db_noise_labels[] = {
     -1, -1, 3,  -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
-/* Helpers ------------------------------------------------------------------------------------ */
+/* Helpers -------------------------------------------------------------------------------------- */
 
 static PlumRegistry *registry;
 static PlumDataset *clusters;    /* tests/data/clusters.csv: 300 x 3 */
@@ -872,8 +872,7 @@ test_gmm_errors(void)
   assert_common_errors("{name: gaussian_mixture, n_components: 3, init: first}", X);
 }
 
-/* dbscan -----------------------------------------------------------------------------------------
- */
+/* dbscan --------------------------------------------------------------------------------------- */
 
 typedef struct {
   const char *path;
@@ -1062,8 +1061,7 @@ test_dbscan_errors(void)
   assert_common_errors("{name: dbscan, eps: 0.5}", dbscan_data->X);
 }
 
-/* Registration -----------------------------------------------------------------------------------
- */
+/* Registration --------------------------------------------------------------------------------- */
 
 #define KM_CASE(name, init_yaml, algorithm, iters, t)                                              \
   {                                                                                                \

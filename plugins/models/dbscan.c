@@ -11,7 +11,10 @@
  * that numbering and that border rule without depending on any visiting order.
  * Neighbourhoods come from a k-d tree (median splits on the widest side, boxes per node), so
  * low-dimensional data costs about n log n rather than n²; a node wholly inside the radius is
- * taken without measuring its rows. Euclidean (squared distances against eps²) and Manhattan
+ * taken without measuring its rows, counting stops at min_points, and joining core rows goes
+ * through node representatives (a node found wholly within eps of a core row has its core rows
+ * joined to that row once; later queries join the representative alone, or skip the node when it
+ * is already in their cluster). Euclidean (squared distances against eps²) and Manhattan
  * metrics.
  * predict gives a new row the cluster of its nearest core row within eps (ties to the lowest
  * core row), else -1; on the training rows this is the fit's labelling except for border rows,
@@ -45,8 +48,7 @@ typedef struct {
   int metric; /* Metric */
 } DbscanParams;
 
-/* The k-d tree ------------------------------------------------------------------------------------
- */
+/* The k-d tree --------------------------------------------------------------------------------- */
 
 typedef struct {
   size_t begin, end;  /* positions [begin, end) in tree order */
@@ -306,7 +308,7 @@ kd_nearest(const KdTree *t, const double *q, double eps)
   return best;
 }
 
-/* Clustering ---------------------------------------------------------------------------------- */
+/* Clustering ----------------------------------------------------------------------------------- */
 
 typedef struct {
   const DbscanParams *params; /* borrowed from the binding, which outlives the instance */
@@ -562,7 +564,7 @@ dbscan_fit(void *self_ptr, const PlumFitData *data, GError **error)
   return TRUE;
 }
 
-/* Model slots --------------------------------------------------------------------------------- */
+/* Model slots ---------------------------------------------------------------------------------- */
 
 static void *
 dbscan_create(const void *params, GError **error)

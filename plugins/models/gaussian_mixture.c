@@ -6,12 +6,15 @@
  *    (P = F Fᵀ; full and tied F is (L⁻¹)ᵀ for the covariance Σ = L Lᵀ, diag and spherical
  *    1/√σ²), so log N(x | μ, Σ) = −½(d log 2π + ‖(x − μ)ᵀF‖²) + log det F needs no inverse and
  *    no determinant beyond F's diagonal. Full and tied get (x − μ)ᵀF from one GEMM of a block of
- *    rows against every F side by side; diag and spherical expand the square into two GEMMs
- *    with x and x²;
+ *    rows against every F side by side; diag and spherical expand the square, one GEMM of
+ *    [x, x²] against the precisions;
  *  - the E-step works in log space: responsibilities from a log-sum-exp per row, whose mean is
- *    the lower bound; the M-step re-estimates weights, means and covariances from them
- *    (N_k = Σ r + 10 ε as scikit-learn; reg_covar added to every variance) and factors the
- *    covariances again; a covariance that is not positive definite is an error;
+ *    the lower bound. While a block is in cache it also adds up what the M-step needs (Σ r,
+ *    Σ r x, and Σ r x² for diag and spherical); the M-step re-estimates weights, means and
+ *    covariances (N_k = Σ r + 10 ε as scikit-learn; reg_covar added to every variance; diag as
+ *    scikit-learn, E[x²] − 2μE[x] + μ²; full from the scatter about the new means; tied as their
+ *    pooled scatter, where scikit-learn subtracts Σ N_k μμᵀ from XᵀX) and factors them again; a
+ *    covariance that is not positive definite is an error;
  *  - iterating stops when the lower bound changes by less than tol (0: run max_iter), and of
  *    n_init runs of a random init the one of highest lower bound is kept;
  *  - init: kmeans (responsibilities from k-means++ then Lloyd, with the pipeline's generator),
@@ -87,7 +90,7 @@ typedef struct {
   Mixture mix;             /* mix.d == 0 until fitted */
 } Gmm;
 
-/* Mixture parameters -------------------------------------------------------------------------- */
+/* Mixture parameters --------------------------------------------------------------------------- */
 
 static gboolean
 is_quadratic(CovType type)
@@ -222,8 +225,7 @@ mixture_prepare(Mixture *m)
   }
 }
 
-/* E-step -----------------------------------------------------------------------------------------
- */
+/* E-step --------------------------------------------------------------------------------------- */
 
 /* Columns of a block's scratch: (x − μ)ᵀF for every factor, or [x, x²]. */
 static size_t
@@ -411,21 +413,24 @@ mixture_stats(const Mixture *m, const PlumMatrix *X, const double *resp, double 
   g_free(Z);
 }
 
-/* M-step -----------------------------------------------------------------------------------------
- */
+/* M-step --------------------------------------------------------------------------------------- */
 
 static gboolean
-ill_defined(size_t c, GError **error)
+ill_defined(const Mixture *m, size_t c, GError **error)
 {
+  char what[64];
+  if (m->type == COV_TIED)
+    g_strlcpy(what, "the tied covariance", sizeof what);
+  else
+    g_snprintf(what, sizeof what, "the covariance of component %zu", c);
   g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
-              WHO ": the covariance of component %zu is not positive definite (a collapsed or "
-                  "singleton component); use fewer components or a larger reg_covar",
-              c);
+              WHO ": %s is not positive definite (a collapsed or singleton component); use "
+                  "fewer components or a larger reg_covar",
+              what);
   return FALSE;
 }
 
-/* F = (L⁻¹)ᵀ for cov = L Lᵀ (d x d, overwritten by L⁻¹); FALSE when cov is not positive definite.
- */
+/* F = (L⁻¹)ᵀ for cov = L Lᵀ (cov, d x d, is overwritten); FALSE unless cov is positive definite. */
 static gboolean
 precision_factor(double *cov, size_t d, double *F)
 {
@@ -488,14 +493,14 @@ m_step_quadratic(Mixture *m, const PlumMatrix *X, const double *resp, const doub
     cblas_dscal((int)(d * d), 1.0 / total, S, 1);
     for (size_t j = 0; j < d; j++)
       S[j * d + j] += reg;
-    ok = precision_factor(S, d, m->prec_chol) || ill_defined(0, error);
+    ok = precision_factor(S, d, m->prec_chol) || ill_defined(m, 0, error);
   }
   for (size_t c = 0; ok && m->type == COV_FULL && c < k; c++) {
     double *cov = S + c * d * d;
     cblas_dscal((int)(d * d), 1.0 / nk[c], cov, 1);
     for (size_t j = 0; j < d; j++)
       cov[j * d + j] += reg;
-    ok = precision_factor(cov, d, m->prec_chol + c * d * d) || ill_defined(c, error);
+    ok = precision_factor(cov, d, m->prec_chol + c * d * d) || ill_defined(m, c, error);
   }
   g_free(S);
   return ok;
@@ -525,7 +530,7 @@ m_step_diagonal(Mixture *m, const double *nk, const double *S, double reg, GErro
       m->prec_chol[c] = 1.0 / sqrt(sum / (double)d);
     }
     if (!ok)
-      ill_defined(c, error);
+      ill_defined(m, c, error);
   }
   return ok;
 }
@@ -556,8 +561,7 @@ mixture_m_step(Mixture *m, const PlumMatrix *X, const double *resp, const double
   return ok;
 }
 
-/* Initial parameters ----------------------------------------------------------------------------
- */
+/* Initial parameters --------------------------------------------------------------------------- */
 
 static gboolean
 check_init_len(const char *name, size_t len, size_t want, GError **error)
@@ -822,8 +826,7 @@ gmm_fit(void *self_ptr, const PlumFitData *data, GError **error)
   return ok;
 }
 
-/* Model slots ------------------------------------------------------------------------------------
- */
+/* Model slots ---------------------------------------------------------------------------------- */
 
 static gboolean
 gmm_check_params(const void *params_ptr, GError **error)

@@ -56,7 +56,7 @@ row_of(const Run *r, size_t i)
   return r->X + i * r->ld;
 }
 
-/* Distances ------------------------------------------------------------------------------- */
+/* Distances ------------------------------------------------------------------------------------ */
 
 static double
 squared_distance(const double *a, const double *b, size_t d)
@@ -118,7 +118,7 @@ kmeans_core_assign(const PlumMatrix *X, const double *centers, size_t k, int *la
   g_free(c_sq);
 }
 
-/* Run setup ----------------------------------------------------------------------------------- */
+/* Run setup ------------------------------------------------------------------------------------ */
 
 static void
 run_init(Run *r, const KmeansOptions *opt, const PlumMatrix *X)
@@ -157,7 +157,7 @@ run_clear(Run *r)
   g_free(r->next);
 }
 
-/* The update shared by both algorithms ---------------------------------------------------- */
+/* The update shared by both algorithms --------------------------------------------------------- */
 
 /* Adds rows [first, end) to their clusters' sums (k x d, then k counts). */
 static void
@@ -247,7 +247,7 @@ finish_update(Run *r)
   }
 }
 
-/* Lloyd ----------------------------------------------------------------------------------- */
+/* Lloyd ---------------------------------------------------------------------------------------- */
 
 /* Labels from the current centres and, when `update`, the new centres and shifts. Each block's
  * rows are added to their clusters while they are still in cache. */
@@ -281,7 +281,7 @@ lloyd_step(Run *r, gboolean update)
     finish_update(r);
 }
 
-/* Elkan ----------------------------------------------------------------------------------- */
+/* Elkan ---------------------------------------------------------------------------------------- */
 
 static double
 distance_to(const Run *r, size_t i, const double *C, size_t c)
