@@ -481,9 +481,14 @@ candidates_scan(Candidates *cs, const float *g, size_t t0, size_t m, size_t k)
 static void
 candidates_finish(const Knn *self, Candidates *cs, const double *q, size_t k, Neighbour *out)
 {
-  for (size_t i = 0; i < cs->len; i++)
-    cs->c[i].r = reduced_distance(q, self->X + cs->c[i].i * self->d, self->d, 2.0);
-  qsort(cs->c, cs->len, sizeof *cs->c, neighbour_compare);
+  size_t kept = 0; /* those admitted before the cut came down to its final value go first */
+  for (size_t i = 0; i < cs->len; i++) {
+    if (cs->c[i].r > cs->cut)
+      continue;
+    cs->c[kept].i = cs->c[i].i;
+    cs->c[kept++].r = reduced_distance(q, self->X + cs->c[i].i * self->d, self->d, 2.0);
+  }
+  qsort(cs->c, kept, sizeof *cs->c, neighbour_compare);
   memcpy(out, cs->c, k * sizeof *out);
 }
 
