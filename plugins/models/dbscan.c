@@ -694,7 +694,7 @@ static const PlumModelVTable dbscan_vtable = {
 static const PlumParamSpec dbscan_params[] = {
     PLUM_PARAM_REAL_SPEC(DbscanParams, eps, 0.5, 0, INFINITY, PLUM_PARAM_MIN_EXCLUSIVE,
                          "neighbourhood radius: rows at distance <= eps are neighbours"),
-    PLUM_PARAM_INT_SPEC(DbscanParams, min_points, 5, 1, 1e18, 0,
+    PLUM_PARAM_INT_SPEC(DbscanParams, min_points, 5, 1, 1e9, 0,
                         "neighbours (the row itself included) that make a core row; "
                         "scikit-learn's min_samples"),
     PLUM_PARAM_ENUM_SPEC(DbscanParams, metric, METRIC_EUCLIDEAN, metric_names,
