@@ -266,12 +266,13 @@ node_bounds(const KdTree *t, const double *X, size_t d, size_t node)
 }
 
 /* Nodes are a complete binary tree in an array, every leaf at one depth, so a node's children
- * are computed, not stored; levels = the depth at which ranges fit in leaf_size rows. */
+ * are computed, not stored; levels = the depth at which ranges (halved, the larger half rounded
+ * up) fit in leaf_size rows. A leaf may be empty; its box then prunes it. */
 static KdTree *
 kd_build(const double *X, size_t n, size_t d, size_t leaf_size)
 {
   size_t levels = 1;
-  while ((n >> (levels - 1)) > leaf_size && levels < 48)
+  while (((n + ((size_t)1 << (levels - 1)) - 1) >> (levels - 1)) > leaf_size && levels < 48)
     levels++;
   KdTree *t = g_new0(KdTree, 1);
   t->n_nodes = ((size_t)1 << levels) - 1;
