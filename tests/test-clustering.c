@@ -1061,6 +1061,73 @@ test_dbscan_errors(void)
   assert_common_errors("{name: dbscan, eps: 0.5}", dbscan_data->X);
 }
 
+/* Threads ----------------------------------------------------------------------------------------
+ */
+
+/* The saved state and the report of `yaml` fitted on X with `threads` threads, as one string. */
+static char *
+fit_fingerprint(const char *yaml, const PlumMatrix *X, unsigned threads)
+{
+  GError *error = NULL;
+  g_assert_true(plum_threads_set(threads, &error));
+  g_assert_no_error(error);
+  Model m;
+  model_init(&m, yaml);
+  model_fit(&m, X, 5);
+  PlumState *state = plum_state_new();
+  g_assert_true(m.vt->save(m.self, state, &error));
+  g_assert_no_error(error);
+  GString *out = g_string_new(NULL);
+  for (PlumState *st = state; st != NULL; st = st == state ? m.report : NULL) {
+    for (size_t i = 0; i < plum_state_size(st); i++) {
+      const char *name = plum_state_name_at(st, i);
+      size_t rows = 0, cols = 0, n = 0;
+      const double *reals = plum_state_get_reals(st, name, 0, 0, &rows, &cols, NULL);
+      const gint64 *ints = reals ? NULL : plum_state_get_ints(st, name, 0, &n, NULL);
+      g_string_append_printf(out, "%s:", name);
+      for (size_t j = 0; reals && j < rows * cols; j++)
+        g_string_append_printf(out, " %a", reals[j]);
+      for (size_t j = 0; ints && j < n; j++)
+        g_string_append_printf(out, " %" G_GINT64_FORMAT, ints[j]);
+      g_string_append_c(out, '\n');
+    }
+  }
+  plum_state_free(state);
+  model_clear(&m);
+  return g_string_free(out, FALSE);
+}
+
+/* Partial sums are added in a fixed order, so one thread and two give the same bits. The data
+ * are large enough to be split into parts and blocks. */
+static void
+test_threads(void)
+{
+  static const char *const models[] = {
+      "{name: kmeans, n_clusters: 6, n_init: 2}",
+      "{name: kmeans, n_clusters: 6, n_init: 2, algorithm: elkan, init: forgy}",
+      "{name: gaussian_mixture, n_components: 5, covariance_type: full, max_iter: 10}",
+      "{name: gaussian_mixture, n_components: 5, covariance_type: diag, init: random}",
+      "{name: dbscan, eps: 0.4, min_points: 8}",
+  };
+  GError *error = NULL;
+  PlumRng *rng = plum_rng_new(77);
+  PlumMatrix *X = plum_matrix_new(6000, 3, NULL);
+  for (size_t i = 0; i < X->rows; i++) {
+    for (size_t j = 0; j < X->cols; j++)
+      PLUM_MATRIX_AT(X, i, j) = (double)(i % 5) * (j == 0 ? 2.0 : 1.0) + plum_rng_normal(rng);
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(models); i++) {
+    char *one = fit_fingerprint(models[i], X, 1), *two = fit_fingerprint(models[i], X, 2);
+    if (strcmp(one, two) != 0)
+      g_error("%s: one thread and two differ", models[i]);
+    g_free(one);
+    g_free(two);
+  }
+  g_assert_true(plum_threads_set(1, &error));
+  plum_matrix_free(X);
+  plum_rng_free(rng);
+}
+
 /* Registration --------------------------------------------------------------------------------- */
 
 #define KM_CASE(name, init_yaml, algorithm, iters, t)                                              \
@@ -1139,6 +1206,7 @@ main(int argc, char **argv)
   g_test_add_func("/dbscan/brute-force", test_dbscan_brute_force);
   g_test_add_func("/dbscan/predict", test_dbscan_predict);
   g_test_add_func("/dbscan/errors", test_dbscan_errors);
+  g_test_add_func("/clustering/threads", test_threads);
 
   int status = g_test_run();
   g_free(given_yaml);
