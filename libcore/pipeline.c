@@ -44,6 +44,7 @@ struct PlumPipeline {
   gboolean fitted;
   char **classes;      /* training classes (NULL-terminated) or NULL */
   char ***categories;  /* per data.categorical column, its training categories, or NULL */
+  size_t n_categories;
   char *target_name;   /* the training data's label column, or NULL */
   char **feature_names;
   size_t n_features;
@@ -69,10 +70,10 @@ steps_clear(PlumPipeline *p)
 static void
 categories_free(PlumPipeline *p)
 {
-  char **names = p->cfg.data.categorical;
-  for (size_t k = 0; p->categories != NULL && names != NULL && names[k] != NULL; k++)
+  for (size_t k = 0; k < p->n_categories; k++)
     g_strfreev(p->categories[k]);
   g_clear_pointer(&p->categories, g_free);
+  p->n_categories = 0;
 }
 
 void
@@ -359,6 +360,7 @@ keep_categories(PlumPipeline *p, const PlumDataset *ds)
     return;
   size_t n = g_strv_length(names);
   p->categories = g_new0(char **, n + 1);
+  p->n_categories = n;
   for (size_t k = 0; k < n; k++)
     for (size_t j = 0; j < ds->X->cols; j++)
       if (strcmp(ds->feature_names[j], names[k]) == 0)
@@ -467,9 +469,10 @@ step_create(Step *s, GError **error)
 
 /* Fits a transform step on X and returns X transformed. */
 static PlumMatrix *
-step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, GError **error)
+step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, PlumState *report,
+                   GError **error)
 {
-  PlumFitData fd = {.struct_size = sizeof fd, .X = X, .rng = rng};
+  PlumFitData fd = {.struct_size = sizeof fd, .X = X, .rng = rng, .report = report};
   if (!step_create(s, error) || !s->vt->fit(s->instance, &fd, error))
     return NULL;
   PlumModelShape shape = {.struct_size = sizeof shape};
@@ -502,6 +505,36 @@ apply_transforms(const PlumPipeline *p, const PlumMatrix *X, GError **error)
   return cur;
 }
 
+/* A model's fit report (scalars and strings: deviance, n_iter, stop_reason…) as
+ * "<prefix>.<name>" entries of the run summary (arrays too: PCA's explained variances). */
+static void
+keep_report(PlumState *summary, const char *prefix, const PlumState *report)
+{
+  for (size_t i = 0; i < plum_state_size(report); i++) {
+    const char *name = plum_state_name_at(report, i);
+    char key[256];
+    g_snprintf(key, sizeof key, "%s.%s", prefix, name);
+    size_t rows, cols;
+    const double *v;
+    const gint64 *k;
+    const char *text;
+    switch (plum_state_type_at(report, i)) {
+    case PLUM_STATE_REALS:
+      if ((v = plum_state_get_reals(report, name, 0, 0, &rows, &cols, NULL)) != NULL)
+        plum_state_set_reals(summary, key, v, rows, cols);
+      break;
+    case PLUM_STATE_INTS:
+      if ((k = plum_state_get_ints(report, name, 0, &rows, NULL)) != NULL)
+        plum_state_set_ints(summary, key, k, rows);
+      break;
+    case PLUM_STATE_STRING:
+      if ((text = plum_state_get_string(report, name, NULL)) != NULL)
+        plum_state_set_string(summary, key, text);
+      break;
+    }
+  }
+}
+
 /* Cross-validation and search fit many times; only a final fit shows progress. */
 static gboolean
 pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GError **error)
@@ -524,9 +557,16 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
   char *const *names = ds->feature_names;
   PlumMatrix *X = plum_matrix_copy(ds->X, error);
   for (size_t i = 0; X != NULL && i < p->n_steps; i++) {
+    PlumState *report = plum_state_new();
     PlumMatrix *next = check_finite_for(&p->steps[i], X, i == 0 ? names : NULL, error)
-                           ? step_fit_transform(&p->steps[i], X, rng, error)
+                           ? step_fit_transform(&p->steps[i], X, rng, report, error)
                            : NULL;
+    if (next != NULL && show_progress) {
+      char prefix[64];
+      g_snprintf(prefix, sizeof prefix, "fit.transform.%zu", i);
+      keep_report(p->summary, prefix, report);
+    }
+    plum_state_free(report);
     plum_matrix_free(X);
     X = next;
   }
@@ -547,6 +587,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
         .report = report,
     };
     ok = p->model.vt->fit(p->model.instance, &fd, error);
+    if (ok && show_progress)
+      keep_report(p->summary, "fit", report);
     plum_progress_free(progress);
     plum_state_free(report);
   }
@@ -691,7 +733,10 @@ plum_pipeline_format_predictions(const PlumPipeline *p, const PlumPredictions *p
                                  const size_t *row_ids)
 {
   const PlumMatrix *first = pred->values ? pred->values : pred->transformed;
-  gboolean classes = p->classes != NULL && pred->values != NULL;
+  /* Only a classifier's outputs are classes; a clusterer's are cluster ids. */
+  gboolean classifier = (plum_component_caps(p->model.component) & PLUM_CAP_CLASSIFIER) != 0;
+  gboolean classes = classifier && p->classes != NULL && pred->values != NULL;
+  classes = classes && (pred->proba == NULL || pred->proba->cols == g_strv_length(p->classes));
   GString *out = g_string_new("row");
   if (pred->values != NULL)
     append_header_block(out, pred->values->cols == 1 ? "prediction" : "prediction_",
@@ -1290,7 +1335,7 @@ plum_pipeline_save(const PlumPipeline *p, const char *path, GError **error)
   if (p->target_name != NULL)
     plum_state_set_string(mf->meta, "target", p->target_name);
   char **cat_names = p->cfg.data.categorical;
-  for (size_t k = 0; p->categories != NULL && cat_names != NULL && cat_names[k] != NULL; k++) {
+  for (size_t k = 0; k < p->n_categories && cat_names != NULL; k++) {
     char prefix[160];
     g_snprintf(prefix, sizeof prefix, "category.%s", cat_names[k]);
     meta_set_strv(mf->meta, prefix, p->categories[k]);
@@ -1399,8 +1444,10 @@ plum_pipeline_load(const char *path, GError **error)
   if (ok && plum_state_has(mf->meta, "target"))
     p->target_name = g_strdup(plum_state_get_string(mf->meta, "target", NULL));
   char **cat_names = ok ? p->cfg.data.categorical : NULL;
-  if (cat_names != NULL)
-    p->categories = g_new0(char **, g_strv_length(cat_names) + 1);
+  if (cat_names != NULL) {
+    p->n_categories = g_strv_length(cat_names);
+    p->categories = g_new0(char **, p->n_categories + 1);
+  }
   for (size_t k = 0; ok && cat_names != NULL && cat_names[k] != NULL; k++) {
     char prefix[160];
     g_snprintf(prefix, sizeof prefix, "category.%s", cat_names[k]);

@@ -481,6 +481,17 @@ print_summary(const PlumPipeline *p, const char *file)
   }
   g_ptr_array_unref(metrics);
   print_confusion(sm, split ? split : "train", plum_pipeline_classes(p));
+  if (plum_state_has(sm, "fit.stop_reason")) {
+    gint64 iters = 0;
+    double iters_real;
+    if (!plum_state_get_int(sm, "fit.n_iter", &iters, NULL) &&
+        summary_real(sm, "fit.n_iter", &iters_real))
+      iters = (gint64)iters_real;
+    printf("\nfit: %s", plum_state_get_string(sm, "fit.stop_reason", NULL));
+    if (iters > 0)
+      printf(" after %" G_GINT64_FORMAT " iterations", iters);
+    printf("\n");
+  }
   printf("\ntimings:");
   static const char *const timers[] = {"load", "search", "cv", "fit"};
   for (size_t i = 0; i < G_N_ELEMENTS(timers); i++) {
