@@ -123,7 +123,9 @@ typedef struct PlumOptimContext {
   void *validate_user;
 } PlumOptimContext;
 
-/* Filled by the core's monitor. */
+/* Filled by the core's monitor. The caller allocates it and the host writes all of it, so
+ * unlike the other structs here it is frozen: it never grows (a later minor version would add
+ * a new struct instead), and struct_size is written, not read. */
 typedef struct PlumOptimResult {
   size_t struct_size;
   double value;        /* last mean objective F/n_terms */
