@@ -485,12 +485,15 @@ step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, PlumState *report
   return out;
 }
 
-/* Runs X through the fitted transforms; returns a new matrix (or a copy when none). */
-static PlumMatrix *
-apply_transforms(const PlumPipeline *p, const PlumMatrix *X, GError **error)
+/* Runs X through the fitted transforms. Returns X itself when there are none (no copy of the
+ * data), else the transformed matrix, which *owned_out then holds for the caller to free. */
+static const PlumMatrix *
+apply_transforms(const PlumPipeline *p, const PlumMatrix *X, PlumMatrix **owned_out,
+                 GError **error)
 {
-  PlumMatrix *cur = plum_matrix_copy(X, error);
-  for (size_t i = 0; cur != NULL && i < p->n_steps; i++) {
+  const PlumMatrix *cur = X;
+  PlumMatrix *owned = NULL;
+  for (size_t i = 0; i < p->n_steps; i++) {
     const Step *s = &p->steps[i];
     PlumModelShape shape = {.struct_size = sizeof shape};
     s->vt->shape(s->instance, &shape);
@@ -499,9 +502,12 @@ apply_transforms(const PlumPipeline *p, const PlumMatrix *X, GError **error)
       plum_matrix_free(next);
       next = NULL;
     }
-    plum_matrix_free(cur);
-    cur = next;
+    plum_matrix_free(owned);
+    cur = owned = next;
+    if (next == NULL)
+      break;
   }
+  *owned_out = owned;
   return cur;
 }
 
@@ -555,7 +561,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
   }
   PlumRng *rng = plum_rng_new((guint64)p->cfg.seed);
   char *const *names = ds->feature_names;
-  PlumMatrix *X = plum_matrix_copy(ds->X, error);
+  const PlumMatrix *X = ds->X; /* the data itself until a transform makes a new matrix */
+  PlumMatrix *owned = NULL;
   for (size_t i = 0; X != NULL && i < p->n_steps; i++) {
     PlumState *report = plum_state_new();
     PlumMatrix *next = check_finite_for(&p->steps[i], X, i == 0 ? names : NULL, error)
@@ -567,8 +574,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
       keep_report(p->summary, prefix, report);
     }
     plum_state_free(report);
-    plum_matrix_free(X);
-    X = next;
+    plum_matrix_free(owned);
+    X = owned = next;
   }
   gboolean ok = X != NULL &&
                 check_finite_for(&p->model, X, p->n_steps == 0 ? names : NULL, error) &&
@@ -592,7 +599,7 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
     plum_progress_free(progress);
     plum_state_free(report);
   }
-  plum_matrix_free(X);
+  plum_matrix_free(owned);
   plum_rng_free(rng);
   if (!ok) {
     steps_clear(p);
@@ -655,7 +662,8 @@ plum_pipeline_predict(const PlumPipeline *p, const PlumMatrix *X, GError **error
                 p->n_features);
     return NULL;
   }
-  PlumMatrix *Z = apply_transforms(p, X, error);
+  PlumMatrix *owned = NULL;
+  const PlumMatrix *Z = apply_transforms(p, X, &owned, error);
   if (Z == NULL)
     return NULL;
   const Step *m = &p->model;
@@ -673,7 +681,7 @@ plum_pipeline_predict(const PlumPipeline *p, const PlumMatrix *X, GError **error
   if (ok && m->vt->predict == NULL && m->vt->transform != NULL)
     ok = (pred->transformed = model_output(m, m->vt->transform, Z, shape.n_transform,
                                            error)) != NULL;
-  plum_matrix_free(Z);
+  plum_matrix_free(owned);
   if (!ok) {
     plum_predictions_free(pred);
     return NULL;
@@ -823,7 +831,8 @@ score(PlumPipeline *p, const PlumDataset *ds, const char *prefix, PlumState *sum
   plum_state_set_real(summary, key, elapsed_since(start));
   const Step *m = &p->model;
   gboolean want_z = task == PLUM_TASK_CLUSTERING || m->vt->log_likelihood != NULL;
-  PlumMatrix *Z = want_z ? apply_transforms(p, ds->X, error) : NULL;
+  PlumMatrix *owned = NULL;
+  const PlumMatrix *Z = want_z ? apply_transforms(p, ds->X, &owned, error) : NULL;
   gboolean ok = !want_z || Z != NULL;
   double *loglik = NULL;
   if (ok && m->vt->log_likelihood != NULL) {
@@ -857,7 +866,7 @@ score(PlumPipeline *p, const PlumDataset *ds, const char *prefix, PlumState *sum
   if (!ok)
     g_prefix_error(error, "evaluating on the %s rows: ", prefix);
   g_free(loglik);
-  plum_matrix_free(Z);
+  plum_matrix_free(owned);
   plum_predictions_free(pred);
   return ok;
 }
