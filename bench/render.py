@@ -114,6 +114,17 @@ def objective_note(plum, peer, spec):
     return "train objective%s: plum %.12g, peer %.12g (%s)" % (form, ours, theirs, verdict)
 
 
+# What a fit report says that both sides report: (plum's fit.KEY, the peer's metrics key, label).
+REPORTED = [("n_iter", "n_iter", "iterations"),
+            ("log_marginal_likelihood", "log_marginal_likelihood", "log marginal likelihood")]
+
+
+def report_notes(plum, peer):
+    ours, theirs = plum.last("fit_report") or {}, peer.last("metrics") or {}
+    return ["%s: plum %s, peer %s" % (label, fmt_v(ours[a]), fmt_v(theirs[b]))
+            for a, b, label in REPORTED if a in ours and b in theirs]
+
+
 def pair_rows(pair, threads, get, base):
     if pair["status"] != "run":
         return [[pair["name"], "(all)", "%s: %s" % (pair["status"], pair["reason"])] + ["–"] * 10]
@@ -128,6 +139,7 @@ def pair_rows(pair, threads, get, base):
         pp, qp = plum.median("predict"), peer.median("predict")
         notes = ["plum failed: " + e for e in plum.errors[:1]] + ["peer failed: " + e for e in peer.errors[:1]]
         notes.append(objective_note(plum, peer, spec))
+        notes += report_notes(plum, peer)
         if peer.last("fit_includes_parse"):
             notes.append("peer fit and predict are whole CLI processes, parse included")
         if spec["predict_target"] is not None:

@@ -150,7 +150,7 @@ PAIRS = [
     pair("nb_knn", "nb_knn-knn", ["model/knn"], "test.accuracy",
          [sk("nb_knn", "sklearn.KNeighborsClassifier(brute)", with_predict=True),
           sk("nb_knn", "sklearn.KNeighborsClassifier(kd_tree)", with_predict=True)], test="knn_query"),
-    pair("pca", "pca", ["model/pca"], None,
+    pair("pca", "pca", ["model/pca"], "fit.explained_variance_ratio",   # summed over the 16
          [sk("pca", "sklearn.PCA(full)"), sk("pca", "sklearn.PCA(randomized)", None)],
          test=False, plum_predict="train", flops=pca_flops),
 ]
