@@ -2,8 +2,12 @@
  *
  * Fits Y ≈ X B + 1 bᵀ for one or several target columns. The default solver is closed form:
  * X and Y are centred (weighted by sample_weight when given) so the intercept drops out and
- * ridge never penalises it; OLS then goes through LAPACK's SVD least squares (dgelsd, minimum
- * norm when X is rank deficient) and ridge through a Cholesky solve of (XᵀWX + αI) B = XᵀWY.
+ * ridge never penalises it. Both OLS and ridge first form the centred cross-product of [X | Y]
+ * in one streamed pass, a cache-sized block of centred rows at a time, never a centred copy of
+ * X; ridge then solves (XᵀWX + αI) B = XᵀWY by Cholesky. OLS does the same with α = 0 when the
+ * Gram matrix is well conditioned, where the normal equations lose nothing measurable against
+ * an orthogonal solve, and otherwise falls back to LAPACK's SVD least squares on a centred copy
+ * (dgelsd: minimum norm when X is rank deficient).
  * The same model also exposes its training objective,
  *   F(B, b) = Σ_i [ ½ w_i ‖x_iᵀB + bᵀ − y_i‖² + α/(2n) ‖B‖² ],
  * whose minimiser is the closed-form one, so `solver: optimizer` trains it with any optimizer
@@ -135,23 +139,31 @@ column_means(const PlumMatrix *M, const double *w, double *mean)
   double total = 0;
   memset(mean, 0, M->cols * sizeof *mean);
   for (size_t i = 0; i < M->rows; i++) {
+    const double *row = PLUM_MATRIX_ROW(M, i);
     double wi = w ? w[i] : 1.0;
-    cblas_daxpy((int)M->cols, wi, PLUM_MATRIX_ROW(M, i), 1, mean, 1);
+    for (size_t j = 0; j < M->cols; j++)
+      mean[j] += wi * row[j];
     total += wi;
   }
-  cblas_dscal((int)M->cols, 1.0 / total, mean, 1);
+  for (size_t j = 0; j < M->cols; j++)
+    mean[j] /= total;
 }
 
-/* dst (compact, rows x cols) = √w_i (M_i − mean) row by row (mean, w nullable). */
+/* dst (rows x cols, leading dimension ld_dst) = √w_i (M_i − mean) row by row (mean, w
+ * nullable). */
 static void
-centre_scale(const PlumMatrix *M, const double *mean, const double *w, double *dst)
+centre_scale(const PlumMatrix *M, const double *mean, const double *w, double *dst, size_t ld_dst)
 {
   for (size_t i = 0; i < M->rows; i++) {
     const double *src = PLUM_MATRIX_ROW(M, i);
     double s = w ? sqrt(w[i]) : 1.0;
-    double *row = dst + i * M->cols;
-    for (size_t j = 0; j < M->cols; j++)
-      row[j] = s * (src[j] - (mean ? mean[j] : 0.0));
+    double *row = dst + i * ld_dst;
+    if (mean)
+      for (size_t j = 0; j < M->cols; j++)
+        row[j] = s * (src[j] - mean[j]);
+    else
+      for (size_t j = 0; j < M->cols; j++)
+        row[j] = s * src[j];
   }
 }
 
@@ -178,29 +190,70 @@ solve_lstsq(double *A, size_t n, size_t d, double *Y, size_t t, PlumState *repor
   return TRUE;
 }
 
-/* Ridge: (AᵀA + αI) B = AᵀY by Cholesky; B goes to out (d x t). */
-static gboolean
-solve_ridge(const double *A, size_t n, size_t d, const double *Y, size_t t, double alpha,
-            double *out, GError **error)
+/* Rows of centred [X | Y] per block of the cross-product: with 32 features a block is about
+ * 130 KiB, so dsyrk reads it from L2 right after it was written. */
+#define GRAM_BLOCK_ROWS 512
+
+/* Below this reciprocal condition number of the centred XᵀWX, the normal equations could lose
+ * more than about 1e-10 relative accuracy against an orthogonal solve, so OLS takes dgelsd. */
+#define NORMAL_EQUATIONS_MIN_RCOND 1e-6
+
+/* G (m x m row-major upper triangle, m = d + t) = Σ_i w_i z_i z_iᵀ with z_i = [x_i − x̄, y_i − ȳ]
+ * (means and w nullable: none); its top-left d x d block is XᵀWX and its top-right d x t block
+ * XᵀWY. Centring each block as it is used keeps the accuracy of an explicitly centred X without
+ * a second copy of it in memory. */
+static void
+centred_gram(const PlumMatrix *X, const PlumMatrix *Y, const double *w, const double *x_mean,
+             const double *y_mean, double *G)
 {
-  size_t gram_size = d * d;
-  double *G = g_new0(double, gram_size);
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)d, (int)n, 1.0, A, (int)d, 0.0, G,
-              (int)d);
+  size_t n = X->rows, d = X->cols, t = Y->cols, m = d + t;
+  double *Z = g_new(double, MIN(n, (size_t)GRAM_BLOCK_ROWS) * m);
+  memset(G, 0, m * m * sizeof *G);
+  for (size_t start = 0; start < n; start += GRAM_BLOCK_ROWS) {
+    size_t rows = MIN((size_t)GRAM_BLOCK_ROWS, n - start);
+    PlumMatrix Xb = plum_matrix_view(PLUM_MATRIX_ROW(X, start), rows, d, X->ld);
+    PlumMatrix Yb = plum_matrix_view(PLUM_MATRIX_ROW(Y, start), rows, t, Y->ld);
+    const double *wb = w ? w + start : NULL;
+    centre_scale(&Xb, x_mean, wb, Z, m);
+    centre_scale(&Yb, y_mean, wb, Z + d, m);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)m, (int)rows, 1.0, Z, (int)m, 1.0, G,
+                (int)m);
+  }
+  g_free(Z);
+}
+
+/* Cholesky-factors XᵀWX + αI, the top-left d x d block of the cross-product G (m x m) of
+ * centred_gram, in place: G's row-major upper triangle is LAPACK's column-major lower one.
+ * Returns dpotrf's info; with rcond, also estimates the reciprocal condition number. */
+static lapack_int
+factor_normal(double *G, size_t d, size_t m, double alpha, double *rcond)
+{
   for (size_t j = 0; j < d; j++)
-    G[j * d + j] += alpha;
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)t, (int)n, 1.0, A, (int)d, Y,
-              (int)t, 0.0, out, (int)t);
-  lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)d, (lapack_int)t, G,
-                                  (lapack_int)d, out, (lapack_int)t);
-  g_free(G);
-  if (info == 0)
-    return TRUE;
-  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
-              "linear_regression: XᵀX + alpha·I is not positive definite (dposv info %d); "
-              "alpha = %g is too small for this data",
-              (int)info, alpha);
-  return FALSE;
+    G[j * m + j] += alpha;
+  double anorm =
+      rcond ? LAPACKE_dlansy(LAPACK_COL_MAJOR, '1', 'L', (lapack_int)d, G, (lapack_int)m) : 0;
+  lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)d, G, (lapack_int)m);
+  if (info == 0 && rcond)
+    info = LAPACKE_dpocon(LAPACK_COL_MAJOR, 'L', (lapack_int)d, G, (lapack_int)m, anorm, rcond);
+  return info;
+}
+
+/* B = (XᵀWX + αI)⁻¹ XᵀWY into coef (d x t row-major), from G factored by factor_normal. XᵀWY,
+ * G's row-major top-right block, goes to LAPACK column-major and back. */
+static void
+solve_normal(const double *G, size_t d, size_t t, double *coef)
+{
+  size_t m = d + t, n_rhs = d * t;
+  double *rhs = g_new(double, n_rhs);
+  for (size_t j = 0; j < d; j++)
+    for (size_t k = 0; k < t; k++)
+      rhs[k * d + j] = G[j * m + d + k];
+  LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', (lapack_int)d, (lapack_int)t, G, (lapack_int)m, rhs,
+                 (lapack_int)d);
+  for (size_t j = 0; j < d; j++)
+    for (size_t k = 0; k < t; k++)
+      coef[j * t + k] = rhs[k * d + j];
+  g_free(rhs);
 }
 
 /* Takes ownership of coef and intercept. */
@@ -215,38 +268,72 @@ linreg_install(LinReg *self, size_t d, size_t t, double *coef, double *intercept
   self->intercept = intercept;
 }
 
+/* OLS through dgelsd on centred copies of X and Y, for a Gram matrix too ill conditioned for
+ * the normal equations; B goes to coef (d x t). */
+static gboolean
+fit_lstsq(const PlumMatrix *X, const PlumMatrix *Y, const double *w, const double *x_mean,
+          const double *y_mean, double *coef, PlumState *report, GError **error)
+{
+  size_t n = X->rows, d = X->cols, t = Y->cols;
+  double *A = g_new(double, X->rows * X->cols);
+  double *B = g_new0(double, MAX(n, d) * t);
+  centre_scale(X, x_mean, w, A, d);
+  centre_scale(Y, y_mean, w, B, t);
+  gboolean ok = solve_lstsq(A, n, d, B, t, report, error);
+  if (ok)
+    memcpy(coef, B, d * t * sizeof *coef);
+  g_free(A);
+  g_free(B);
+  return ok;
+}
+
+/* Ridge, and OLS with a well-conditioned Gram matrix, by Cholesky on the centred normal
+ * equations; the rest of OLS by dgelsd. B goes to coef (d x t). */
+static gboolean
+fit_coef(const LinReg *self, const PlumFitData *data, const double *x_mean, const double *y_mean,
+         double *coef, GError **error)
+{
+  const PlumMatrix *X = data->X, *Y = data->y;
+  size_t d = X->cols, t = Y->cols;
+  double alpha = self->params->alpha, rcond = 0;
+  gboolean ols = !(alpha > 0);
+  double *G = g_new(double, (d + t) * (d + t));
+  centred_gram(X, Y, data->sample_weight, x_mean, y_mean, G);
+  lapack_int info = factor_normal(G, d, d + t, alpha, ols ? &rcond : NULL);
+  gboolean solved = info == 0 && !(ols && rcond < NORMAL_EQUATIONS_MIN_RCOND);
+  if (solved)
+    solve_normal(G, d, t, coef);
+  g_free(G);
+  if (solved && ols && data->report)
+    plum_state_set_int(data->report, "rank", (gint64)d);
+  if (solved)
+    return TRUE;
+  if (ols)
+    return fit_lstsq(X, Y, data->sample_weight, x_mean, y_mean, coef, data->report, error);
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
+              "linear_regression: XᵀX + alpha·I is not positive definite (dpotrf info %d); "
+              "alpha = %g is too small for this data",
+              (int)info, alpha);
+  return FALSE;
+}
+
 static gboolean
 fit_closed_form(LinReg *self, const PlumFitData *data, GError **error)
 {
   const PlumMatrix *X = data->X, *Y = data->y;
-  const double *w = data->sample_weight;
-  size_t n = X->rows, d = X->cols, t = Y->cols, rows_b = MAX(n, d);
+  size_t d = X->cols, t = Y->cols;
   double *x_mean = NULL, *intercept = g_new0(double, t);
 
   if (self->params->fit_intercept) {
     x_mean = g_new(double, d);
-    column_means(X, w, x_mean);
-    column_means(Y, w, intercept);
+    column_means(X, data->sample_weight, x_mean);
+    column_means(Y, data->sample_weight, intercept);
   }
-  double *A = g_new(double, X->rows * X->cols);
-  double *B = g_new0(double, rows_b * Y->cols);
   double *coef = g_new(double, X->cols * Y->cols);
-  centre_scale(X, x_mean, w, A);
-  centre_scale(Y, self->params->fit_intercept ? intercept : NULL, w, B);
-
-  gboolean ok;
-  if (self->params->alpha > 0) {
-    ok = solve_ridge(A, n, d, B, t, self->params->alpha, coef, error);
-  } else {
-    ok = solve_lstsq(A, n, d, B, t, data->report, error);
-    if (ok)
-      memcpy(coef, B, d * t * sizeof *coef);
-  }
+  gboolean ok = fit_coef(self, data, x_mean, x_mean ? intercept : NULL, coef, error);
   if (ok && x_mean) /* b = ȳ − Bᵀx̄ */
     cblas_dgemv(CblasRowMajor, CblasTrans, (int)d, (int)t, -1.0, coef, (int)t, x_mean, 1, 1.0,
                 intercept, 1);
-  g_free(A);
-  g_free(B);
   g_free(x_mean);
   if (!ok) {
     g_free(coef);
