@@ -216,6 +216,73 @@ test_weighted_sklearn(void)
   fit_diabetes_against("{name: linear_regression}", TRUE, wls_coef, wls_intercept);
 }
 
+/* OLS of ys on the columns of xs (6 x 3) through the closed form; the fitted coef
+ * and intercept go to coef[3] and intercept, the reported rank is returned. */
+static gint64
+fit_three_columns(const double *xs, const double *ys, double *coef, double *intercept)
+{
+  GError *error = NULL;
+  PlumRng *rng = plum_rng_new(1);
+  PlumMatrix X = plum_matrix_view((double *)xs, 6, 3, 0),
+             y = plum_matrix_view((double *)ys, 6, 1, 0);
+  Model m;
+  model_init(&m, "{name: linear_regression}");
+  PlumFitData fd = fit_data(&X, &y, rng);
+  fd.report = plum_state_new();
+  g_assert_true(m.vt->fit(m.self, &fd, &error));
+  g_assert_no_error(error);
+  gint64 rank = -1;
+  g_assert_true(plum_state_get_int(fd.report, "rank", &rank, &error));
+  g_assert_no_error(error);
+  PlumState *state = saved_state(&m);
+  memcpy(coef, plum_state_get_reals(state, "coef", 3, 1, NULL, NULL, &error), 3 * sizeof *coef);
+  g_assert_no_error(error);
+  *intercept = *plum_state_get_reals(state, "intercept", 1, 1, NULL, NULL, &error);
+  g_assert_no_error(error);
+  plum_state_free(state);
+  plum_state_free(fd.report);
+  model_clear(&m);
+  plum_rng_free(rng);
+  return rank;
+}
+
+/* A repeated column: the minimum-norm answer splits its weight evenly, at rank 2. */
+static void
+test_rank_deficient(void)
+{
+  static const double a[6] = {1, 2, 3, 4, 5, 6}, c[6] = {1, 0, 2, 1, 3, 5};
+  double xs[18], ys[6], coef[3], intercept;
+  for (size_t i = 0; i < 6; i++) {
+    xs[3 * i] = xs[3 * i + 1] = a[i];
+    xs[3 * i + 2] = c[i];
+    ys[i] = 2 * a[i] + 3 * c[i] + 7;
+  }
+  g_assert_cmpint(fit_three_columns(xs, ys, coef, &intercept), ==, 2);
+  static const double want[3] = {1, 1, 3};
+  assert_rel_close(coef, want, 3, 1e-10);
+  assert_rel_close(&intercept, (const double[]){7}, 1, 1e-10);
+}
+
+/* Two columns 1e-7 apart: full rank, but the normal equations would square a condition number
+ * near 1e8 and lose about half the digits, so the exact answer checks the solver was orthogonal. */
+static void
+test_ill_conditioned(void)
+{
+  static const double a[6] = {1, 2, 3, 4, 5, 6}, e[6] = {1, -1, 2, 0, -2, 1};
+  static const double b[6] = {3, 1, 4, 1, 5, 9};
+  double xs[18], ys[6], coef[3], intercept;
+  for (size_t i = 0; i < 6; i++) {
+    xs[3 * i] = a[i];
+    xs[3 * i + 1] = a[i] + 1e-7 * e[i];
+    xs[3 * i + 2] = b[i];
+    ys[i] = 2 * xs[3 * i] + 3 * xs[3 * i + 1] - b[i] + 7;
+  }
+  g_assert_cmpint(fit_three_columns(xs, ys, coef, &intercept), ==, 3);
+  static const double want[3] = {2, 3, -1};
+  assert_rel_close(coef, want, 3, 1e-6);
+  assert_rel_close(&intercept, (const double[]){7}, 1, 1e-6);
+}
+
 /* Two target columns fit exactly like two separate single-target fits. */
 static void
 test_multi_output(void)
@@ -939,6 +1006,8 @@ main(int argc, char **argv)
   g_test_add_func("/proof/linear_regression/ols-sklearn", test_ols_sklearn);
   g_test_add_func("/proof/linear_regression/ridge-sklearn", test_ridge_sklearn);
   g_test_add_func("/proof/linear_regression/weighted-sklearn", test_weighted_sklearn);
+  g_test_add_func("/proof/linear_regression/rank-deficient", test_rank_deficient);
+  g_test_add_func("/proof/linear_regression/ill-conditioned", test_ill_conditioned);
   g_test_add_func("/proof/linear_regression/multi-output", test_multi_output);
   g_test_add_func("/proof/linear_regression/objective-gradient", test_objective_gradient);
   g_test_add_func("/proof/linear_regression/save-load", test_save_load);
