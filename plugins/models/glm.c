@@ -6,13 +6,13 @@
  * whose α = 0 case is the maximum-likelihood GLM of R's glm() (the intercept b is never
  * penalised). The default solver is IRLS (Fisher scoring): each step solves the weighted least
  * squares (AᵀWA + Σw·α·I′) θ = AᵀWz for A = [X 1] by a Cholesky factorisation of the p × p
- * normal matrix (built with one dsyrk), starting from the family's mustart as R does, halving
- * the step toward the previous coefficients while μ leaves the family's mean space or the
- * objective rises by more than `tol`, and stopping when the objective's relative change
- * |ΔF| / (|F| + 0.1) falls below `tol` (R's test on the deviance; the default 1e-10 is tighter
- * than R's 1e-8 because ΔF shrinks like the square of the coefficient error, and Fisher scoring
- * on a non-canonical link converges only linearly). A design whose columns are
- * linearly dependent is refused by name rather than given arbitrary coefficients.
+ * normal matrix (accumulated by dsyrk over blocks of rows), starting from the family's mustart
+ * as R does, halving the step toward the previous coefficients while μ leaves the family's mean
+ * space or the objective rises by more than `tol`, and stopping when the objective's relative
+ * change |ΔF| / (|F| + 0.1) falls below `tol` (R's test on the deviance; the default 1e-10 is
+ * tighter than R's 1e-8 because ΔF shrinks like the square of the coefficient error, and Fisher
+ * scoring on a non-canonical link converges only linearly). A design whose columns are linearly
+ * dependent is refused by name rather than given arbitrary coefficients.
  *
  * `solver: optimizer` minimises the same F, written as the separable objective
  *   Σ_i f_i with f_i = (n / Σw) w_i d(y_i, μ_i) / 2 + (α/2) ‖β‖²   (so F = Σ f_i / n),
@@ -22,8 +22,9 @@
  * Either way the fit report holds the deviance, the null deviance, the dispersion (1 for
  * families whose log-likelihood ignores it, else Pearson χ² / (n − p)), AIC (R's definition:
  * −2 log L + 2p, plus 2 when φ is estimated, with φ = deviance / Σw in the likelihood) where the
- * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) at the fit —
- * R's for α = 0, the posterior covariance of the ridge prior otherwise.
+ * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) — R's for
+ * α = 0, the posterior covariance of the ridge prior otherwise — with IRLS's W of its last
+ * step as R's summary.glm takes it, or W at the fit after an optimizer.
  */
 #include "config.h"
 
@@ -48,6 +49,9 @@ static const char *const solver_names[] = {"irls", "optimizer", NULL};
 #define COLLINEAR_TOL 1e-12
 /* Halvings of one IRLS step before giving up on it. */
 #define MAX_HALVINGS 30
+/* Rows of √W [X 1] formed at a time: a block that stays in cache between forming it and the
+ * dsyrk that accumulates it, instead of an n x p copy of the design written and read back. */
+#define BLOCK_ROWS 512
 
 typedef struct {
   PlumBinding *family;
@@ -78,9 +82,16 @@ typedef struct {
   double alpha;
   gboolean fit_intercept;
   double *eta, *mu, *dmu, *var;
-  double *A;             /* n x p: √W [X 1] (IRLS) */
-  double *G;             /* p x p normal matrix, then its Cholesky factor */
-  double *az;            /* n: √W z, then p: the solution */
+  double *sw;          /* n: √W (IRLS) */
+  double *az;          /* n: √W z */
+  double *A;           /* BLOCK_ROWS x p: a block of √W [X 1] */
+  double *G;           /* p x p normal matrix, then its Cholesky factor */
+  double *G_diag;      /* p: the diagonal of G before factorisation */
+  double *rhs;         /* p: Aᵀ √W z */
+  gboolean G_factored; /* G holds the factor of the last working system */
+  double *eval_theta;  /* p: where eta, mu, eval_dev and eval_obj were last evaluated */
+  gboolean eval_valid; /* FALSE once eta and mu hold anything else */
+  double eval_dev, eval_obj;
   LinmodelGather gather; /* minibatches of the optimizer objective */
 } GlmProblem;
 
@@ -109,9 +120,13 @@ problem_free(GlmProblem *pb)
   g_free(pb->mu);
   g_free(pb->dmu);
   g_free(pb->var);
+  g_free(pb->sw);
+  g_free(pb->az);
   g_free(pb->A);
   g_free(pb->G);
-  g_free(pb->az);
+  g_free(pb->G_diag);
+  g_free(pb->rhs);
+  g_free(pb->eval_theta);
   linmodel_gather_clear(&pb->gather);
   g_free(pb);
 }
@@ -148,6 +163,7 @@ problem_new(const Glm *self, const PlumMatrix *X, const PlumMatrix *y, const dou
   pb->mu = g_new(double, n);
   pb->dmu = g_new(double, n);
   pb->var = g_new(double, n);
+  pb->eval_theta = g_new(double, pb->p);
   return pb;
 }
 
@@ -177,18 +193,38 @@ penalty(const GlmProblem *pb, const double *theta)
   return 0.5 * pb->alpha * cblas_ddot((int)pb->d, theta, 1, theta, 1);
 }
 
-/* η, μ and F at theta; FALSE when μ leaves the family's mean space or F is not finite. */
+/* η, μ and F at theta; FALSE when μ leaves the family's mean space or F is not finite. The
+ * deviance and F are kept with theta, so that the diagnostics of the θ the fit ended on need
+ * no second pass. */
 static gboolean
 evaluate(GlmProblem *pb, const double *theta, double *objective)
 {
   const Glm *self = pb->self;
+  pb->eval_valid = FALSE;
   linear_predictor(&pb->X, theta, pb->fit_intercept, pb->eta);
   self->fam->linkinv(self->fam_params, pb->eta, pb->mu, pb->n);
   if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, pb->mu, pb->n))
     return FALSE;
   double dev = self->fam->deviance(self->fam_params, pb->y, pb->mu, pb->w, pb->n);
   *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
-  return isfinite(*objective);
+  if (!isfinite(*objective))
+    return FALSE;
+  memcpy(pb->eval_theta, theta, pb->p * sizeof *theta);
+  pb->eval_dev = dev;
+  pb->eval_obj = *objective;
+  pb->eval_valid = TRUE;
+  return TRUE;
+}
+
+/* evaluate, unless η and μ already hold theta's. */
+static gboolean
+evaluate_once(GlmProblem *pb, const double *theta, double *objective)
+{
+  if (pb->eval_valid && memcmp(pb->eval_theta, theta, pb->p * sizeof *theta) == 0) {
+    *objective = pb->eval_obj;
+    return TRUE;
+  }
+  return evaluate(pb, theta, objective);
 }
 
 /* β = 0 and b = g(mustart(ȳ)), the weighted mean response nudged into the mean space: the
@@ -210,31 +246,22 @@ null_theta(GlmProblem *pb, double *theta)
 
 /* IRLS --------------------------------------------------------------------------------------- */
 
-/* Row i of A: s [x_i 1]. */
-static void
-scaled_row(GlmProblem *pb, size_t i, double s)
-{
-  double *row = pb->A + i * pb->p;
-  const double *x = PLUM_MATRIX_ROW(&pb->X, i);
-  for (size_t j = 0; j < pb->d; j++)
-    row[j] = s * x[j];
-  if (pb->fit_intercept)
-    row[pb->d] = s;
-}
-
 /* The buffers of the weighted least-squares system, allocated once per problem. */
 static void
 ensure_system(GlmProblem *pb)
 {
   if (pb->A != NULL)
     return;
-  size_t n = pb->n, p = pb->p, a_len = n * p, g_len = p * p;
-  pb->A = g_new(double, a_len);
-  pb->G = g_new(double, g_len);
-  pb->az = g_new(double, MAX(n, p));
+  size_t n = pb->n, p = pb->p;
+  pb->sw = g_new(double, n);
+  pb->az = g_new(double, n);
+  pb->A = g_new(double, MIN(n, (size_t)BLOCK_ROWS) * p);
+  pb->G = g_new(double, p *p);
+  pb->G_diag = g_new(double, p);
+  pb->rhs = g_new(double, p);
 }
 
-/* A = √W [X 1] and az = √W z at the current η, μ, with the IRLS weights W = w μ′² / V(μ) and
+/* sw = √W and az = √W z at the current η, μ, with the IRLS weights W = w μ′² / V(μ) and
  * working response z = η + (y − μ) / μ′. */
 static void
 working_system(GlmProblem *pb)
@@ -247,34 +274,75 @@ working_system(GlmProblem *pb)
   for (size_t i = 0; i < n; i++) {
     double wi = pb->w ? pb->w[i] : 1.0;
     double s = sqrt(wi * pb->dmu[i] * pb->dmu[i] / pb->var[i]);
-    scaled_row(pb, i, s);
+    pb->sw[i] = s;
     pb->az[i] = s * (pb->eta[i] + (pb->y[i] - pb->mu[i]) / pb->dmu[i]);
   }
 }
 
-/* Factorises G = AᵀA + Σw·α·I′ as RᵀR in place. Returns p, or the first column that is a
- * linear combination of the earlier ones: where the factorisation breaks down or, when
- * `strict`, where the relative pivot R_jj² / G_jj falls to COLLINEAR_TOL. */
+/* Rows [start, start + m) of √W [X 1] into the block A. */
+static void
+scaled_block(GlmProblem *pb, size_t start, size_t m)
+{
+  size_t d = pb->d, p = pb->p;
+  for (size_t k = 0; k < m; k++) {
+    double s = pb->sw[start + k], *row = pb->A + k * p;
+    const double *x = PLUM_MATRIX_ROW(&pb->X, start + k);
+    for (size_t j = 0; j < d; j++)
+      row[j] = s * x[j];
+    if (pb->fit_intercept)
+      row[d] = s;
+  }
+}
+
+/* G = AᵀA (its upper triangle) and rhs = Aᵀ az for A = √W [X 1], a block of rows at a time. */
+static void
+normal_equations(GlmProblem *pb)
+{
+  size_t n = pb->n, p = pb->p;
+  memset(pb->G, 0, p * p * sizeof *pb->G);
+  memset(pb->rhs, 0, p * sizeof *pb->rhs);
+  for (size_t start = 0; start < n; start += BLOCK_ROWS) {
+    size_t m = MIN((size_t)BLOCK_ROWS, n - start);
+    scaled_block(pb, start, m);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)m, 1.0, pb->A, (int)p, 1.0,
+                pb->G, (int)p);
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)p, 1.0, pb->A, (int)p, pb->az + start, 1,
+                1.0, pb->rhs, 1);
+  }
+}
+
+/* The first column whose relative Cholesky pivot R_jj² / G_jj falls to COLLINEAR_TOL, among
+ * the first `bad` of the factor in G; `bad` when none does. */
+static size_t
+first_collinear(const GlmProblem *pb, size_t bad)
+{
+  size_t p = pb->p;
+  for (size_t j = 0; j < bad; j++) {
+    double r = pb->G[j * p + j];
+    if (!(r * r > COLLINEAR_TOL * pb->G_diag[j]))
+      return j;
+  }
+  return bad;
+}
+
+/* Factorises G = AᵀA + Σw·α·I′ of the working system as RᵀR in place (and rhs = Aᵀ√W z).
+ * Returns p, or the first column that is a linear combination of the earlier ones: where the
+ * factorisation breaks down or, when `strict`, where the relative pivot falls to
+ * COLLINEAR_TOL. */
 static size_t
 factor_normal_matrix(GlmProblem *pb, gboolean strict)
 {
-  size_t n = pb->n, p = pb->p;
-  double *G = pb->G, *diag = g_new(double, p);
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0, pb->A, (int)p, 0.0, G,
-              (int)p);
+  size_t p = pb->p;
+  double *G = pb->G;
+  normal_equations(pb);
   for (size_t j = 0; j < pb->d; j++)
     G[j * p + j] += pb->w_sum * pb->alpha;
   for (size_t j = 0; j < p; j++)
-    diag[j] = G[j * p + j];
+    pb->G_diag[j] = G[j * p + j];
   lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, G, (lapack_int)p);
   size_t bad = info > 0 ? (size_t)info - 1 : p;
-  for (size_t j = 0; strict && j < bad; j++) {
-    double r = G[j * p + j];
-    if (!(r * r > COLLINEAR_TOL * diag[j]))
-      bad = j;
-  }
-  g_free(diag);
-  return bad;
+  pb->G_factored = bad == p;
+  return strict ? first_collinear(pb, bad) : bad;
 }
 
 static void
@@ -300,7 +368,7 @@ set_singular_error(const GlmProblem *pb, size_t j, GError **error)
 static gboolean
 wls_step(GlmProblem *pb, gboolean first, double *theta_out, GError **error)
 {
-  size_t n = pb->n, p = pb->p;
+  size_t p = pb->p;
   gboolean strict = first && pb->alpha == 0;
   working_system(pb);
   size_t j = factor_normal_matrix(pb, strict);
@@ -315,8 +383,7 @@ wls_step(GlmProblem *pb, gboolean first, double *theta_out, GError **error)
                 "alpha > 0");
     return FALSE;
   }
-  cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)p, 1.0, pb->A, (int)p, pb->az, 1, 0.0,
-              theta_out, 1);
+  memcpy(theta_out, pb->rhs, p * sizeof *theta_out);
   LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, 1, pb->G, (lapack_int)p, theta_out, 1);
   return TRUE;
 }
@@ -419,6 +486,7 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
     return FALSE;
   size_t m = X.rows, d = pb->d;
   double scale = (double)pb->n / pb->w_sum;
+  pb->eval_valid = FALSE;
 
   linear_predictor(&X, theta, pb->fit_intercept, pb->eta);
   self->fam->linkinv(self->fam_params, pb->eta, pb->mu, m);
@@ -477,16 +545,24 @@ objective_of(GlmProblem *pb)
 /* Diagnostics -------------------------------------------------------------------------------- */
 
 /* The family vtable has no slot saying whether φ is fixed; a family whose log-likelihood does
- * not depend on its dispersion argument (bernoulli, binomial, poisson) has φ = 1. */
+ * not depend on its dispersion argument (bernoulli, binomial, poisson) has φ = 1. One row with
+ * positive weight tells, without two more passes over all n rows (each a log-gamma per row for
+ * poisson). Three dispersions, not two: a log-likelihood that depends on φ may take one value at
+ * two of them (the normal's, −½ (log 2πφ + r²/φ), at φ = 1 and 2 when r² = 2 log 2), never at
+ * three, since it rises then falls in φ. */
 static gboolean
 dispersion_is_fixed(const GlmProblem *pb)
 {
   const Glm *self = pb->self;
   if (self->fam->log_likelihood == NULL)
     return FALSE;
-  double at1 = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, 1.0);
-  double at2 = self->fam->log_likelihood(self->fam_params, pb->y, pb->mu, pb->w, pb->n, 2.0);
-  return at1 == at2;
+  size_t i = 0;
+  while (pb->w && pb->w[i] <= 0) /* some weight is positive: linmodel_check_fit_data */
+    i++;
+  double ll[3];
+  for (int k = 0; k < 3; k++)
+    ll[k] = self->fam->log_likelihood(self->fam_params, &pb->y[i], &pb->mu[i], NULL, 1, k + 1.0);
+  return ll[0] == ll[1] && ll[1] == ll[2];
 }
 
 /* Deviance of the intercept-only model (μ = weighted mean of y), or of η = 0 without one;
@@ -527,12 +603,17 @@ pearson_dispersion(const GlmProblem *pb)
   return n_obs > pb->p ? chi2 / (double)(n_obs - pb->p) : NAN;
 }
 
-/* √diag(φ G⁻¹) from the Cholesky factor of G at μ; FALSE when G is singular. */
+/* √diag(φ G⁻¹) from the Cholesky factor of G: IRLS's last one (its weights are those of the
+ * last step, as in R's summary.glm), else one at μ; FALSE when G is singular. */
 static gboolean
 standard_errors(GlmProblem *pb, double dispersion, double *se)
 {
-  working_system(pb);
-  if (factor_normal_matrix(pb, TRUE) < pb->p)
+  if (!pb->G_factored) {
+    working_system(pb);
+    if (factor_normal_matrix(pb, FALSE) < pb->p)
+      return FALSE;
+  }
+  if (first_collinear(pb, pb->p) < pb->p)
     return FALSE;
   if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)pb->p, pb->G, (lapack_int)pb->p) != 0)
     return FALSE;
@@ -548,9 +629,9 @@ write_diagnostics(GlmProblem *pb, const double *theta, PlumState *report)
   double obj, null_dev = null_deviance(pb);
   if (isfinite(null_dev))
     plum_state_set_real(report, "null_deviance", null_dev);
-  if (!evaluate(pb, theta, &obj))
+  if (!evaluate_once(pb, theta, &obj))
     return;
-  double dev = self->fam->deviance(self->fam_params, pb->y, pb->mu, pb->w, pb->n);
+  double dev = pb->eval_dev;
   gboolean fixed = dispersion_is_fixed(pb);
   plum_state_set_real(report, "deviance", dev);
   plum_state_set_real(report, "objective", obj);
