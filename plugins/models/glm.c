@@ -6,13 +6,15 @@
  * whose α = 0 case is the maximum-likelihood GLM of R's glm() (the intercept b is never
  * penalised). The default solver is IRLS (Fisher scoring): each step solves the weighted least
  * squares (AᵀWA + Σw·α·I′) θ = AᵀWz for A = [X 1] by a Cholesky factorisation of the p × p
- * normal matrix (accumulated by dsyrk over blocks of rows), starting from the family's mustart
- * as R does, halving the step toward the previous coefficients while μ leaves the family's mean
- * space or the objective rises by more than `tol`, and stopping when the objective's relative
- * change |ΔF| / (|F| + 0.1) falls below `tol` (R's test on the deviance; the default 1e-10 is
- * tighter than R's 1e-8 because ΔF shrinks like the square of the coefficient error, and Fisher
- * scoring on a non-canonical link converges only linearly). A design whose columns are linearly
- * dependent is refused by name rather than given arbitrary coefficients.
+ * normal matrix (accumulated by dsyrk over blocks of rows, in the same pass over X that
+ * evaluates F), starting from the intercept-only model as scikit-learn does (from the family's
+ * mustart, as R does, where that model's μ is invalid), halving the step toward the previous
+ * coefficients while μ leaves the family's mean space or the objective rises by more than `tol`,
+ * and stopping when the objective's relative change |ΔF| / (|F| + 0.1) falls below `tol` (R's test
+ * on the deviance; the default 1e-10 is tighter than R's 1e-8 because ΔF shrinks like the square of
+ * the coefficient error, and Fisher scoring on a non-canonical link converges only linearly). A
+ * design whose columns are linearly dependent is refused by name rather than given arbitrary
+ * coefficients.
  *
  * `solver: optimizer` minimises the same F, written as the separable objective
  *   Σ_i f_i with f_i = (n / Σw) w_i d(y_i, μ_i) / 2 + (α/2) ‖β‖²   (so F = Σ f_i / n),
@@ -22,9 +24,8 @@
  * Either way the fit report holds the deviance, the null deviance, the dispersion (1 for
  * families whose log-likelihood ignores it, else Pearson χ² / (n − p)), AIC (R's definition:
  * −2 log L + 2p, plus 2 when φ is estimated, with φ = deviance / Σw in the likelihood) where the
- * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) — R's for
- * α = 0, the posterior covariance of the ridge prior otherwise — with IRLS's W of its last
- * step as R's summary.glm takes it, or W at the fit after an optimizer.
+ * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) at the fit —
+ * R's for α = 0, the posterior covariance of the ridge prior otherwise.
  */
 #include "config.h"
 
@@ -193,40 +194,6 @@ penalty(const GlmProblem *pb, const double *theta)
   return 0.5 * pb->alpha * cblas_ddot((int)pb->d, theta, 1, theta, 1);
 }
 
-/* η, μ and F at theta; FALSE when μ leaves the family's mean space or F is not finite. The
- * deviance and F are kept with theta, so that the diagnostics of the θ the fit ended on need
- * no second pass. */
-static gboolean
-evaluate(GlmProblem *pb, const double *theta, double *objective)
-{
-  const Glm *self = pb->self;
-  pb->eval_valid = FALSE;
-  linear_predictor(&pb->X, theta, pb->fit_intercept, pb->eta);
-  self->fam->linkinv(self->fam_params, pb->eta, pb->mu, pb->n);
-  if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, pb->mu, pb->n))
-    return FALSE;
-  double dev = self->fam->deviance(self->fam_params, pb->y, pb->mu, pb->w, pb->n);
-  *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
-  if (!isfinite(*objective))
-    return FALSE;
-  memcpy(pb->eval_theta, theta, pb->p * sizeof *theta);
-  pb->eval_dev = dev;
-  pb->eval_obj = *objective;
-  pb->eval_valid = TRUE;
-  return TRUE;
-}
-
-/* evaluate, unless η and μ already hold theta's. */
-static gboolean
-evaluate_once(GlmProblem *pb, const double *theta, double *objective)
-{
-  if (pb->eval_valid && memcmp(pb->eval_theta, theta, pb->p * sizeof *theta) == 0) {
-    *objective = pb->eval_obj;
-    return TRUE;
-  }
-  return evaluate(pb, theta, objective);
-}
-
 /* β = 0 and b = g(mustart(ȳ)), the weighted mean response nudged into the mean space: the
  * intercept-only model (b = 0 without an intercept). */
 static void
@@ -246,69 +213,124 @@ null_theta(GlmProblem *pb, double *theta)
 
 /* IRLS --------------------------------------------------------------------------------------- */
 
-/* The buffers of the weighted least-squares system, allocated once per problem. */
+/* Evaluation and the weighted least-squares system ------------------------------------------
+ *
+ * One pass over the rows, a block at a time, gives F at θ and the IRLS system at θ together:
+ * the block of X that the linear predictor has just read is still in cache when it is scaled
+ * into √W [X 1] for dsyrk, so X streams from memory once per step instead of twice. */
+
+/* The buffers of the system, allocated once per problem. */
 static void
 ensure_system(GlmProblem *pb)
 {
   if (pb->A != NULL)
     return;
-  size_t n = pb->n, p = pb->p;
-  pb->sw = g_new(double, n);
-  pb->az = g_new(double, n);
-  pb->A = g_new(double, MIN(n, (size_t)BLOCK_ROWS) * p);
+  size_t m = MIN(pb->n, (size_t)BLOCK_ROWS), p = pb->p;
+  pb->sw = g_new(double, m);
+  pb->az = g_new(double, m);
+  pb->A = g_new(double, m *p);
   pb->G = g_new(double, p *p);
   pb->G_diag = g_new(double, p);
   pb->rhs = g_new(double, p);
 }
 
-/* sw = √W and az = √W z at the current η, μ, with the IRLS weights W = w μ′² / V(μ) and
- * working response z = η + (y − μ) / μ′. */
 static void
-working_system(GlmProblem *pb)
+clear_system(GlmProblem *pb)
 {
-  const Glm *self = pb->self;
-  size_t n = pb->n;
   ensure_system(pb);
-  self->fam->mu_eta(self->fam_params, pb->eta, pb->dmu, n);
-  self->fam->variance(self->fam_params, pb->mu, pb->var, n);
-  for (size_t i = 0; i < n; i++) {
-    double wi = pb->w ? pb->w[i] : 1.0;
-    double s = sqrt(wi * pb->dmu[i] * pb->dmu[i] / pb->var[i]);
-    pb->sw[i] = s;
-    pb->az[i] = s * (pb->eta[i] + (pb->y[i] - pb->mu[i]) / pb->dmu[i]);
-  }
+  memset(pb->G, 0, pb->p * pb->p * sizeof *pb->G);
+  memset(pb->rhs, 0, pb->p * sizeof *pb->rhs);
+  pb->G_factored = FALSE;
 }
 
-/* Rows [start, start + m) of √W [X 1] into the block A. */
+/* Adds rows [start, start + m) at the current η, μ to G = AᵀA (upper triangle) and
+ * rhs = Aᵀ √W z, for A = √W [X 1], the IRLS weights W = w μ′² / V(μ) and the working response
+ * z = η + (y − μ) / μ′. */
 static void
-scaled_block(GlmProblem *pb, size_t start, size_t m)
+system_block(GlmProblem *pb, size_t start, size_t m)
 {
+  const Glm *self = pb->self;
   size_t d = pb->d, p = pb->p;
+  const double *eta = pb->eta + start, *mu = pb->mu + start, *y = pb->y + start;
+  double *dmu = pb->dmu + start, *var = pb->var + start;
+  self->fam->mu_eta(self->fam_params, eta, dmu, m);
+  self->fam->variance(self->fam_params, mu, var, m);
   for (size_t k = 0; k < m; k++) {
-    double s = pb->sw[start + k], *row = pb->A + k * p;
+    double wk = pb->w ? pb->w[start + k] : 1.0;
+    double s = sqrt(wk * dmu[k] * dmu[k] / var[k]), *row = pb->A + k * p;
     const double *x = PLUM_MATRIX_ROW(&pb->X, start + k);
+    pb->sw[k] = s;
+    pb->az[k] = s * (eta[k] + (y[k] - mu[k]) / dmu[k]);
     for (size_t j = 0; j < d; j++)
       row[j] = s * x[j];
     if (pb->fit_intercept)
       row[d] = s;
   }
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)m, 1.0, pb->A, (int)p, 1.0, pb->G,
+              (int)p);
+  cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)p, 1.0, pb->A, (int)p, pb->az, 1, 1.0,
+              pb->rhs, 1);
 }
 
-/* G = AᵀA (its upper triangle) and rhs = Aᵀ az for A = √W [X 1], a block of rows at a time. */
+/* The system at the current η, μ (R's first IRLS step, from mustart). */
 static void
-normal_equations(GlmProblem *pb)
+working_system(GlmProblem *pb)
 {
-  size_t n = pb->n, p = pb->p;
-  memset(pb->G, 0, p * p * sizeof *pb->G);
-  memset(pb->rhs, 0, p * sizeof *pb->rhs);
-  for (size_t start = 0; start < n; start += BLOCK_ROWS) {
-    size_t m = MIN((size_t)BLOCK_ROWS, n - start);
-    scaled_block(pb, start, m);
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)m, 1.0, pb->A, (int)p, 1.0,
-                pb->G, (int)p);
-    cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)p, 1.0, pb->A, (int)p, pb->az + start, 1,
-                1.0, pb->rhs, 1);
+  clear_system(pb);
+  for (size_t start = 0; start < pb->n; start += BLOCK_ROWS)
+    system_block(pb, start, MIN((size_t)BLOCK_ROWS, pb->n - start));
+}
+
+/* η, μ and Σ w d(y, μ) of rows [start, start + m) at theta; FALSE when μ leaves the family's
+ * mean space. */
+static gboolean
+evaluate_block(GlmProblem *pb, const double *theta, size_t start, size_t m, double *dev)
+{
+  const Glm *self = pb->self;
+  PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
+  double *eta = pb->eta + start, *mu = pb->mu + start;
+  linear_predictor(&rows, theta, pb->fit_intercept, eta);
+  self->fam->linkinv(self->fam_params, eta, mu, m);
+  if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, mu, m))
+    return FALSE;
+  *dev += self->fam->deviance(self->fam_params, pb->y + start, mu, pb->w ? pb->w + start : NULL, m);
+  return TRUE;
+}
+
+/* η, μ, F and the system at theta; FALSE when μ leaves the family's mean space or F is not
+ * finite. The deviance and F are kept with theta, so that the diagnostics of the θ the fit
+ * ended on need no second pass. */
+static gboolean
+evaluate(GlmProblem *pb, const double *theta, double *objective)
+{
+  double dev = 0;
+  pb->eval_valid = FALSE;
+  clear_system(pb);
+  for (size_t start = 0; start < pb->n; start += BLOCK_ROWS) {
+    size_t m = MIN((size_t)BLOCK_ROWS, pb->n - start);
+    if (!evaluate_block(pb, theta, start, m, &dev))
+      return FALSE;
+    system_block(pb, start, m);
   }
+  *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
+  if (!isfinite(*objective))
+    return FALSE;
+  memcpy(pb->eval_theta, theta, pb->p * sizeof *theta);
+  pb->eval_dev = dev;
+  pb->eval_obj = *objective;
+  pb->eval_valid = TRUE;
+  return TRUE;
+}
+
+/* evaluate, unless η, μ and the system already hold theta's. */
+static gboolean
+evaluate_once(GlmProblem *pb, const double *theta, double *objective)
+{
+  if (pb->eval_valid && memcmp(pb->eval_theta, theta, pb->p * sizeof *theta) == 0) {
+    *objective = pb->eval_obj;
+    return TRUE;
+  }
+  return evaluate(pb, theta, objective);
 }
 
 /* The first column whose relative Cholesky pivot R_jj² / G_jj falls to COLLINEAR_TOL, among
@@ -325,16 +347,14 @@ first_collinear(const GlmProblem *pb, size_t bad)
   return bad;
 }
 
-/* Factorises G = AᵀA + Σw·α·I′ of the working system as RᵀR in place (and rhs = Aᵀ√W z).
- * Returns p, or the first column that is a linear combination of the earlier ones: where the
- * factorisation breaks down or, when `strict`, where the relative pivot falls to
- * COLLINEAR_TOL. */
+/* Factorises G = AᵀA + Σw·α·I′ of the working system as RᵀR in place. Returns p, or the first
+ * column that is a linear combination of the earlier ones: where the factorisation breaks down or,
+ * when `strict`, where the relative pivot falls to COLLINEAR_TOL. */
 static size_t
 factor_normal_matrix(GlmProblem *pb, gboolean strict)
 {
   size_t p = pb->p;
   double *G = pb->G;
-  normal_equations(pb);
   for (size_t j = 0; j < pb->d; j++)
     G[j * p + j] += pb->w_sum * pb->alpha;
   for (size_t j = 0; j < p; j++)
@@ -360,17 +380,17 @@ set_singular_error(const GlmProblem *pb, size_t j, GError **error)
                 "or set alpha > 0");
 }
 
-/* The weighted least-squares solution at the current η, μ into theta_out. The first step
- * also refuses, by column, a design whose columns (the intercept's included) are linearly
- * dependent: its weights come from mustart, positive wherever w is, so they have the design's
- * rank; any α > 0 makes the problem well posed. Later steps, whose weights may degenerate as μ
- * nears the edge of its mean space, fail only where Cholesky itself breaks down. */
+/* The solution of the working system (built at the current η, μ) into theta_out. The first
+ * step also refuses, by column, a design whose columns (the intercept's included) are linearly
+ * dependent: its weights come from one μ₀ for all rows or from mustart, positive wherever w
+ * is, so they have the design's rank; any α > 0 makes the problem well posed. Later steps, whose
+ * weights may degenerate as μ nears the edge of its mean space, fail only where Cholesky itself
+ * breaks down. */
 static gboolean
 wls_step(GlmProblem *pb, gboolean first, double *theta_out, GError **error)
 {
   size_t p = pb->p;
   gboolean strict = first && pb->alpha == 0;
-  working_system(pb);
   size_t j = factor_normal_matrix(pb, strict);
   if (j < p && strict) {
     set_singular_error(pb, j, error);
@@ -427,13 +447,16 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
   size_t p = pb->p;
   double *theta_new = g_new(double, p), prev_obj;
   gboolean ok = TRUE;
-  /* The intercept-only model anchors the step halving of the first iteration where it is
-   * valid (R's glm() has no anchor there and gives up); the first step itself starts from
-   * the family's mustart, as R's does. */
+  /* The first step starts from the intercept-only model, as scikit-learn's solvers do: its
+   * evaluation builds that step's system and anchors the step halving. Where its μ is not
+   * valid, it starts from the family's mustart as R's glm() does, unanchored. */
   null_theta(pb, theta);
   gboolean have_prev = evaluate(pb, theta, &prev_obj);
-  self->fam->mustart(self->fam_params, pb->y, pb->mu, pb->n);
-  self->fam->link(self->fam_params, pb->mu, pb->eta, pb->n);
+  if (!have_prev) {
+    self->fam->mustart(self->fam_params, pb->y, pb->mu, pb->n);
+    self->fam->link(self->fam_params, pb->mu, pb->eta, pb->n);
+    working_system(pb);
+  }
 
   for (run->n_iter = 1; run->n_iter <= (size_t)self->params->max_iter; run->n_iter++) {
     double obj;
@@ -603,16 +626,12 @@ pearson_dispersion(const GlmProblem *pb)
   return n_obs > pb->p ? chi2 / (double)(n_obs - pb->p) : NAN;
 }
 
-/* √diag(φ G⁻¹) from the Cholesky factor of G: IRLS's last one (its weights are those of the
- * last step, as in R's summary.glm), else one at μ; FALSE when G is singular. */
+/* √diag(φ G⁻¹) from G at the fit (built by its evaluation); FALSE when G is singular. */
 static gboolean
 standard_errors(GlmProblem *pb, double dispersion, double *se)
 {
-  if (!pb->G_factored) {
-    working_system(pb);
-    if (factor_normal_matrix(pb, FALSE) < pb->p)
-      return FALSE;
-  }
+  if (!pb->G_factored && factor_normal_matrix(pb, FALSE) < pb->p)
+    return FALSE;
   if (first_collinear(pb, pb->p) < pb->p)
     return FALSE;
   if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', (lapack_int)pb->p, pb->G, (lapack_int)pb->p) != 0)
