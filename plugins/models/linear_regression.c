@@ -194,8 +194,9 @@ solve_lstsq(double *A, size_t n, size_t d, double *Y, size_t t, PlumState *repor
  * 130 KiB, so dsyrk reads it from L2 right after it was written. */
 #define GRAM_BLOCK_ROWS 512
 
-/* Below this reciprocal condition number of the centred XᵀWX, the normal equations could lose
- * more than about 1e-10 relative accuracy against an orthogonal solve, so OLS takes dgelsd. */
+/* Below this reciprocal condition number of the equilibrated centred XᵀWX, the normal equations
+ * could lose more than about 1e-10 relative accuracy against an orthogonal solve, so OLS takes
+ * dgelsd. */
 #define NORMAL_EQUATIONS_MIN_RCOND 1e-6
 
 /* G (m x m row-major upper triangle, m = d + t) = Σ_i w_i z_i z_iᵀ with z_i = [x_i − x̄, y_i − ȳ]
@@ -222,14 +223,26 @@ centred_gram(const PlumMatrix *X, const PlumMatrix *Y, const double *w, const do
   g_free(Z);
 }
 
-/* Cholesky-factors XᵀWX + αI, the top-left d x d block of the cross-product G (m x m) of
- * centred_gram, in place: G's row-major upper triangle is LAPACK's column-major lower one.
- * Returns dpotrf's info; with rcond, also estimates the reciprocal condition number. */
+/* Equilibrates and Cholesky-factors XᵀWX + αI, the top-left d x d block of the cross-product
+ * G (m x m) of centred_gram, in place: G's row-major upper triangle is LAPACK's column-major
+ * lower one. With S = diag(scale), scale_j = 1/√(XᵀWX + αI)_jj, the factored matrix is
+ * S (XᵀWX + αI) S and the top-right block becomes S XᵀWY: by van der Sluis, the accuracy of
+ * Cholesky then depends on the condition of that unit-diagonal matrix, not on the units of the
+ * features. Returns dpotrf's info (j + 1 when column j has no spread); with rcond, also
+ * estimates the reciprocal condition number. */
 static lapack_int
-factor_normal(double *G, size_t d, size_t m, double alpha, double *rcond)
+factor_normal(double *G, size_t d, size_t m, double alpha, double *scale, double *rcond)
 {
+  for (size_t j = 0; j < d; j++) {
+    double diag = G[j * m + j] + alpha;
+    if (!(diag > 0 && isfinite(diag)))
+      return (lapack_int)(j + 1);
+    G[j * m + j] = diag;
+    scale[j] = 1.0 / sqrt(diag);
+  }
   for (size_t j = 0; j < d; j++)
-    G[j * m + j] += alpha;
+    for (size_t k = j; k < m; k++)
+      G[j * m + k] *= scale[j] * (k < d ? scale[k] : 1.0);
   double anorm =
       rcond ? LAPACKE_dlansy(LAPACK_COL_MAJOR, '1', 'L', (lapack_int)d, G, (lapack_int)m) : 0;
   lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)d, G, (lapack_int)m);
@@ -238,10 +251,11 @@ factor_normal(double *G, size_t d, size_t m, double alpha, double *rcond)
   return info;
 }
 
-/* B = (XᵀWX + αI)⁻¹ XᵀWY into coef (d x t row-major), from G factored by factor_normal. XᵀWY,
- * G's row-major top-right block, goes to LAPACK column-major and back. */
+/* B = (XᵀWX + αI)⁻¹ XᵀWY = S (S (XᵀWX + αI) S)⁻¹ S XᵀWY into coef (d x t row-major), from G
+ * and scale as factor_normal left them. S XᵀWY, G's row-major top-right block, goes to LAPACK
+ * column-major and back. */
 static void
-solve_normal(const double *G, size_t d, size_t t, double *coef)
+solve_normal(const double *G, const double *scale, size_t d, size_t t, double *coef)
 {
   size_t m = d + t, n_rhs = d * t;
   double *rhs = g_new(double, n_rhs);
@@ -252,7 +266,7 @@ solve_normal(const double *G, size_t d, size_t t, double *coef)
                  (lapack_int)d);
   for (size_t j = 0; j < d; j++)
     for (size_t k = 0; k < t; k++)
-      coef[j * t + k] = rhs[k * d + j];
+      coef[j * t + k] = scale[j] * rhs[k * d + j];
   g_free(rhs);
 }
 
@@ -297,13 +311,14 @@ fit_coef(const LinReg *self, const PlumFitData *data, const double *x_mean, cons
   size_t d = X->cols, t = Y->cols;
   double alpha = self->params->alpha, rcond = 0;
   gboolean ols = !(alpha > 0);
-  double *G = g_new(double, (d + t) * (d + t));
+  double *G = g_new(double, (d + t) * (d + t)), *scale = g_new(double, d);
   centred_gram(X, Y, data->sample_weight, x_mean, y_mean, G);
-  lapack_int info = factor_normal(G, d, d + t, alpha, ols ? &rcond : NULL);
+  lapack_int info = factor_normal(G, d, d + t, alpha, scale, ols ? &rcond : NULL);
   gboolean solved = info == 0 && !(ols && rcond < NORMAL_EQUATIONS_MIN_RCOND);
   if (solved)
-    solve_normal(G, d, t, coef);
+    solve_normal(G, scale, d, t, coef);
   g_free(G);
+  g_free(scale);
   if (solved && ols && data->report)
     plum_state_set_int(data->report, "rank", (gint64)d);
   if (solved)
