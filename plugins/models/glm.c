@@ -261,6 +261,8 @@ system_block(GlmProblem *pb, size_t start, size_t m)
     const double *x = PLUM_MATRIX_ROW(&pb->X, start + k);
     pb->sw[k] = s;
     pb->az[k] = s * (eta[k] + (y[k] - mu[k]) / dmu[k]);
+    /* -O2 leaves this loop scalar; it runs n d times per step */
+#pragma omp simd
     for (size_t j = 0; j < d; j++)
       row[j] = s * x[j];
     if (pb->fit_intercept)
