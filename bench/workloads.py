@@ -147,7 +147,7 @@ PAIRS = [
           sk("svm", "sklearn.SVC(rbf)", None), cli("svm", "svm-train CLI -t 2", "svm-train")]),
     pair("nb_knn", "nb_knn-nb", ["model/gaussian_nb"], "test.accuracy",
          [sk("nb_knn", "sklearn.GaussianNB", with_predict=True)]),
-    pair("nb_knn", "nb_knn-knn", ["model/knn"], "test.accuracy",
+    pair("nb_knn", "nb_knn-knn", ["model/knn_classifier"], "test.accuracy",
          [sk("nb_knn", "sklearn.KNeighborsClassifier(brute)", with_predict=True),
           sk("nb_knn", "sklearn.KNeighborsClassifier(kd_tree)", with_predict=True)], test="knn_query"),
     pair("pca", "pca", ["model/pca"], "fit.explained_variance_ratio",   # summed over the 16
