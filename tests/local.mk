@@ -263,3 +263,4 @@ EXTRA_DIST += tests/reference/pca_nb_knn.py
 # Every C snippet of doc/plugin-guide.md compiles; the whole plugins pass check-plugin.
 TESTS += tests/test-guide-snippets.sh
 EXTRA_DIST += tests/test-guide-snippets.sh
+EXTRA_DIST += tests/plugin-util.h

@@ -16,6 +16,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 /* Reference values ----------------------------------------------------------------------------- */
 
 /* Printed by tests/reference/clustering.py, which also wrote tests/data/clusters.csv and
@@ -375,14 +377,7 @@ yaml_list(const double *v, size_t n)
 static PlumBinding *
 bind_model(const char *yaml, GError **error)
 {
-  char *text = g_strconcat("model: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, PLUM_KIND_MODEL,
-                                              plum_config_lookup(cfg, "model"), "model", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, PLUM_KIND_MODEL, "model", yaml, error);
 }
 
 typedef struct {

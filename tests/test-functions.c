@@ -15,6 +15,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 #define ROWS 4
@@ -24,14 +26,8 @@ static PlumBinding *
 bind_yaml(PlumComponentKind kind, const char *yaml)
 {
   GError *error = NULL;
-  char *text = g_strconcat("component: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", &error);
+  PlumBinding *b = test_bind(registry, kind, "component", yaml, &error);
   g_assert_no_error(error);
-  PlumBinding *b = plum_binding_new_from_node(registry, kind, plum_config_lookup(cfg, "component"),
-                                              "component", &error);
-  g_assert_no_error(error);
-  plum_config_free(cfg);
-  g_free(text);
   return b;
 }
 

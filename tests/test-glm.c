@@ -14,6 +14,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Reference values ------------------------------------------------------------------------- */
@@ -177,38 +179,21 @@ static const double invgauss_a01_intercept[] = {0.46750752960313868};
 static PlumBinding *
 bind_component(PlumComponentKind kind, const char *yaml, GError **error)
 {
-  char *text = g_strconcat("component: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, kind, plum_config_lookup(cfg, "component"),
-                                              "component", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, kind, "component", yaml, error);
 }
 
-typedef struct {
-  PlumBinding *binding;
-  const PlumModelVTable *vt;
-  void *self;
-} Model;
+typedef TestModel Model;
 
 static void
 model_init(Model *m, const char *yaml)
 {
-  GError *error = NULL;
-  m->binding = bind_component(PLUM_KIND_MODEL, yaml, &error);
-  g_assert_no_error(error);
-  m->vt = plum_component_vtable(plum_binding_component(m->binding));
-  m->self = m->vt->create(plum_binding_params(m->binding), &error);
-  g_assert_no_error(error);
+  test_model_init(m, registry, "component", yaml);
 }
 
 static void
 model_clear(Model *m)
 {
-  m->vt->destroy(m->self);
-  plum_binding_free(m->binding);
+  test_model_clear(m);
 }
 
 typedef struct {

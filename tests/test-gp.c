@@ -16,6 +16,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Printed by tests/reference/gp.py (scikit-learn 1.2.1). */
@@ -76,41 +78,24 @@ static const double learned_lml = -34.250869197202498;
 
 /* Helpers ------------------------------------------------------------------------------------ */
 
-typedef struct {
-  PlumBinding *binding;
-  const PlumModelVTable *vt;
-  void *self;
-} Model;
+typedef TestModel Model;
 
 static PlumBinding *
 bind_model_checked(const char *yaml, GError **error)
 {
-  char *text = g_strconcat("model: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "gp.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, PLUM_KIND_MODEL,
-                                              plum_config_lookup(cfg, "model"), "model", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, PLUM_KIND_MODEL, "model", yaml, error);
 }
 
 static void
 model_init(Model *m, const char *yaml)
 {
-  GError *error = NULL;
-  m->binding = bind_model_checked(yaml, &error);
-  g_assert_no_error(error);
-  m->vt = plum_component_vtable(plum_binding_component(m->binding));
-  m->self = m->vt->create(plum_binding_params(m->binding), &error);
-  g_assert_no_error(error);
+  test_model_init(m, registry, "model", yaml);
 }
 
 static void
 model_clear(Model *m)
 {
-  m->vt->destroy(m->self);
-  plum_binding_free(m->binding);
+  test_model_clear(m);
 }
 
 static PlumDataset *

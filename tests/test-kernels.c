@@ -14,6 +14,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Every kernel plugin at hyperparameters away from their defaults and bounds (an offset of 0
@@ -43,14 +45,7 @@ static const char *const all_kernels[] = {
 static PlumBinding *
 bind_kernel_checked(const char *yaml, GError **error)
 {
-  char *text = g_strconcat("kernel: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "kernels.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, PLUM_KIND_KERNEL,
-                                              plum_config_lookup(cfg, "kernel"), "kernel", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, PLUM_KIND_KERNEL, "kernel", yaml, error);
 }
 
 static PlumBinding *

@@ -14,6 +14,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 #define TOL 1e-12
 
 static PlumRegistry *registry;
@@ -619,14 +621,7 @@ typedef struct {
 static PlumBinding *
 bind_step(const char *yaml, GError **error)
 {
-  char *text = g_strconcat("step: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, PLUM_KIND_MODEL,
-                                              plum_config_lookup(cfg, "step"), "step", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, PLUM_KIND_MODEL, "step", yaml, error);
 }
 
 static void

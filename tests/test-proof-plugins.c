@@ -13,6 +13,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Helpers ------------------------------------------------------------------------------------ */
@@ -21,14 +23,7 @@ static PlumRegistry *registry;
 static PlumBinding *
 bind_component(PlumComponentKind kind, const char *yaml, GError **error)
 {
-  char *text = g_strconcat("component: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, kind, plum_config_lookup(cfg, "component"),
-                                              "component", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, kind, "component", yaml, error);
 }
 
 static PlumBinding *
@@ -40,27 +35,18 @@ bind_yaml(PlumComponentKind kind, const char *yaml)
   return b;
 }
 
-typedef struct {
-  PlumBinding *binding;
-  const PlumModelVTable *vt;
-  void *self;
-} Model;
+typedef TestModel Model;
 
 static void
 model_init(Model *m, const char *yaml)
 {
-  GError *error = NULL;
-  m->binding = bind_yaml(PLUM_KIND_MODEL, yaml);
-  m->vt = plum_component_vtable(plum_binding_component(m->binding));
-  m->self = m->vt->create(plum_binding_params(m->binding), &error);
-  g_assert_no_error(error);
+  test_model_init(m, registry, "component", yaml);
 }
 
 static void
 model_clear(Model *m)
 {
-  m->vt->destroy(m->self);
-  plum_binding_free(m->binding);
+  test_model_clear(m);
 }
 
 static PlumDataset *

@@ -15,6 +15,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Reference values ------------------------------------------------------------------------- */
@@ -190,24 +192,13 @@ static const double svr_linear_predict[] = {
 
 /* Helpers ------------------------------------------------------------------------------------ */
 
-typedef struct {
-  PlumBinding *binding;
-  const PlumModelVTable *vt;
-  void *self;
-} Model;
+typedef TestModel Model;
 
 /* Binds `model: YAML`; NULL with the binder's error when it is refused. */
 static PlumBinding *
 bind_model(const char *yaml, GError **error)
 {
-  char *text = g_strconcat("model: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
-  g_free(text);
-  g_assert_nonnull(cfg);
-  PlumBinding *b = plum_binding_new_from_node(registry, PLUM_KIND_MODEL,
-                                              plum_config_lookup(cfg, "model"), "model", error);
-  plum_config_free(cfg);
-  return b;
+  return test_bind(registry, PLUM_KIND_MODEL, "model", yaml, error);
 }
 
 static Model
@@ -686,14 +677,8 @@ static PlumBinding *
 bind_kernel(const char *yaml)
 {
   GError *error = NULL;
-  char *text = g_strconcat("kernel: ", yaml, "\n", NULL);
-  PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", &error);
+  PlumBinding *k = test_bind(registry, PLUM_KIND_KERNEL, "kernel", yaml, &error);
   g_assert_no_error(error);
-  PlumBinding *k = plum_binding_new_from_node(registry, PLUM_KIND_KERNEL,
-                                              plum_config_lookup(cfg, "kernel"), "kernel", &error);
-  g_assert_no_error(error);
-  g_free(text);
-  plum_config_free(cfg);
   return k;
 }
 
