@@ -68,6 +68,21 @@ test_blas_info(void)
   g_free(info);
 }
 
+/* The OpenBLAS build that configure chose is the one the loader found: a run path that did not
+ * reach a library (or a stray LD_LIBRARY_PATH) would bring back the pthread pool silently. */
+static void
+test_blas_build(void)
+{
+  char *info = plum_threads_blas_info();
+  char *want = g_strdup_printf("(%s)", PLUM_OPENBLAS_THREADING);
+  if (g_getenv("LD_LIBRARY_PATH") != NULL && strstr(g_getenv("LD_LIBRARY_PATH"), "openblas-"))
+    g_test_skip("LD_LIBRARY_PATH chooses the OpenBLAS build");
+  else
+    g_assert_nonnull(strstr(info, want));
+  g_free(want);
+  g_free(info);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -75,5 +90,6 @@ main(int argc, char **argv)
   g_test_add_func("/threads/explicit", test_explicit);
   g_test_add_func("/threads/from-env", test_from_env);
   g_test_add_func("/threads/blas-info", test_blas_info);
+  g_test_add_func("/threads/blas-build", test_blas_build);
   return g_test_run();
 }
