@@ -98,6 +98,15 @@ plum_matrix_all_finite(const PlumMatrix *m, size_t *row_out, size_t *col_out)
   g_return_val_if_fail(m != NULL, FALSE);
   for (size_t i = 0; i < m->rows; i++) {
     const double *row = PLUM_MATRIX_ROW(m, i);
+    /* x − x is 0 for a finite x and NaN for Inf or NaN: a branch-free sum the compiler
+     * vectorises (every fit checks its data, this ran at a third of the fit's speed); the
+     * element is looked for only in a row that has one. */
+    double probe = 0;
+#pragma omp simd reduction(+ : probe)
+    for (size_t j = 0; j < m->cols; j++)
+      probe += row[j] - row[j];
+    if (probe == 0)
+      continue;
     for (size_t j = 0; j < m->cols; j++) {
       if (isfinite(row[j]))
         continue;

@@ -8,7 +8,8 @@
  *   R(W) = ((1 − ρ)/2 ‖W‖² + ρ ‖W‖₁) / C,
  * with ρ = 0 for `l2`, 1 for `l1`, l1_ratio for `elasticnet`, and R = 0 for `none`; ℓ is the
  * log-loss (log1p(e^−|z|) and log-sum-exp forms, so no score overflows) and the intercept is
- * never penalised. Scores are one dgemm (X W), the gradient another (Xᵀ R).
+ * never penalised. An evaluation is one pass over X in blocks of rows, each block's scores
+ * (X_b W) and gradient share (X_bᵀ R_b) taken while it is in cache, blocks split over threads.
  *
  * Smooth penalties (none, l2) train through the `optimizer` component, lbfgs by default; the
  * same objective is exposed for the gradient checker and any other optimizer. l1 and elasticnet
@@ -31,8 +32,10 @@
 #include <math.h>
 #include <string.h>
 #include <cblas.h>
+#include <omp.h>
 #include <plum/plugin.h>
 
+#include "../vecmath.h"
 #include "linmodel.h"
 
 typedef enum {
@@ -80,7 +83,6 @@ typedef struct {
   gboolean fit_intercept;
   double l2;             /* F holds (l2 / 2) ‖W‖² */
   double *S;             /* n x k scores, then residuals */
-  double *ones;          /* n */
   LinmodelGather gather; /* minibatches */
 } LogRegObjective;
 
@@ -234,6 +236,36 @@ sigmoid(double z)
   return sigmoid_of(z, exp(-fabs(z)));
 }
 
+/* The log-loss of one sigmoid row from its score *s, which becomes the residual wi (σ(z) − y).
+ * One exponential t = e^−|z| serves σ(z) and log(1 + e^z) = max(z, 0) + log(1 + t); log(1 + t)
+ * is taken as log(u) t / (u − 1), u = 1 + t (Goldberg 1991, Theorem 4: a few ulps however small
+ * t is), as glibc has a vector log but no vector log1p. Branch-free, so loops of it vectorise. */
+static inline double
+binary_row(double *s, double y, double wi)
+{
+  double z = *s, t = exp(-fabs(z)), u = 1.0 + t, log_u = log(u);
+  double log1p_t = u == 1.0 ? t : log_u * t / (u - 1.0);
+  *s = wi * ((z >= 0 ? 1.0 : t) / u - y);
+  return wi * ((z > 0 ? z : 0.0) + log1p_t - y * z);
+}
+
+/* binary_row over m rows (w nullable: unit weights), vectorised. */
+PLUM_VEC_CLONES static double
+binary_rows(double *s, const double *y, const double *w, size_t m)
+{
+  double loss = 0;
+  if (w == NULL) {
+#pragma omp simd reduction(+ : loss)
+    for (size_t i = 0; i < m; i++)
+      loss += binary_row(s + i, y[i], 1.0);
+  } else {
+#pragma omp simd reduction(+ : loss)
+    for (size_t i = 0; i < m; i++)
+      loss += binary_row(s + i, y[i], w[i]);
+  }
+  return loss;
+}
+
 /* Replaces the scores s[0..k) by their softmax; returns log Σ_j e^{s_j}, computed with the
  * largest score shifted out so nothing overflows. */
 static double
@@ -251,17 +283,11 @@ softmax_in_place(double *s, size_t k)
   return top + log(total);
 }
 
-/* The log-loss of one row from its scores s, which become the residual ∂ℓ/∂s (scaled by the
- * weight wi) for the gradient. */
+/* The log-loss of one softmax row from its scores s, which become the residual ∂ℓ/∂s (scaled
+ * by the weight wi) for the gradient. */
 static double
 row_loss(double *s, size_t k, size_t label, double wi)
 {
-  if (k == 1) {
-    /* One exponential serves log(1 + e^z) = max(z, 0) + log1p(e^−|z|) and σ(z). */
-    double z = s[0], y = (double)label, t = exp(-fabs(z));
-    s[0] = wi * (sigmoid_of(z, t) - y);
-    return wi * (fmax(z, 0.0) + log1p(t) - y * z);
-  }
   double s_label = s[label], lse = softmax_in_place(s, k);
   for (size_t j = 0; j < k; j++)
     s[j] = wi * (s[j] - (j == label ? 1.0 : 0.0));
@@ -282,9 +308,71 @@ objective_free(void *ctx)
   LogRegObjective *o = ctx;
   g_free(o->y);
   g_free(o->S);
-  g_free(o->ones);
   linmodel_gather_clear(&o->gather);
   g_free(o);
+}
+
+/* Rows per block of the fused pass: a block of X (256 x d doubles) is still in cache when its
+ * gradient product reads it again, so each evaluation streams X from memory once, not twice. */
+#define LOGREG_BLOCK 256
+/* Below this many matrix elements a pass is not worth waking threads for (minibatches). */
+#define LOGREG_PARALLEL_MIN 65536
+
+/* The loss of rows [i0, i0 + m) and, when g (dk + k, intercept part last) is given, their
+ * gradient added to g; S is the scores/residuals scratch of those rows. */
+static double
+block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const double *w,
+           const double *coef, const double *intercept, size_t i0, size_t m, double *S, double *g)
+{
+  size_t k = o->k, dk = o->d * k;
+  PlumMatrix Xb = {PLUM_MATRIX_ROW(X, i0), m, X->cols, X->ld};
+  scores(&Xb, coef, intercept, k, S, k);
+  double loss = 0;
+  if (k == 1)
+    loss = binary_rows(S, y + i0, w ? w + i0 : NULL, m);
+  else
+    for (size_t i = 0; i < m; i++)
+      loss += row_loss(S + i * k, k, (size_t)y[i0 + i], w ? w[i0 + i] : 1.0);
+  if (g == NULL)
+    return loss;
+  xt_residual(&Xb, S, k, 1.0, g);
+  if (o->fit_intercept)
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < k; j++)
+        g[dk + j] += S[i * k + j];
+  return loss;
+}
+
+/* Loss and data gradient over all m rows of X, one fused pass per thread over a contiguous run
+ * of blocks; the threads' sums are added in thread order, so a thread count gives one result. */
+static double
+data_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const double *w,
+          const double *coef, const double *intercept, double *grad)
+{
+  size_t m = X->rows, width = objective_n_params(o->d, o->k, o->fit_intercept), n_blocks = (m + LOGREG_BLOCK - 1) / LOGREG_BLOCK;
+  int n_threads = m * X->cols >= LOGREG_PARALLEL_MIN ? omp_get_max_threads() : 1;
+  n_threads = (int)MIN((size_t)n_threads, n_blocks);
+  double *partial = grad ? g_new0(double, (size_t)n_threads * width) : NULL;
+  double *loss = g_new0(double, (size_t)n_threads);
+#pragma omp parallel num_threads(n_threads)
+  {
+    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+    size_t b0 = t * n_blocks / nt, b1 = (t + 1) * n_blocks / nt;
+    double *g = partial ? partial + t * width : NULL;
+    for (size_t b = b0; b < b1; b++) {
+      size_t i0 = b * LOGREG_BLOCK, mb = MIN(LOGREG_BLOCK, m - i0);
+      loss[t] += block_eval(o, X, y, w, coef, intercept, i0, mb, o->S + i0 * o->k, g);
+    }
+  }
+  double total = 0;
+  for (int t = 0; t < n_threads; t++) {
+    total += loss[t];
+    if (grad)
+      cblas_daxpy((int)width, 1.0, partial + (size_t)t * width, 1, grad, 1);
+  }
+  g_free(loss);
+  g_free(partial);
+  return total;
 }
 
 static gboolean
@@ -297,23 +385,16 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   if (terms && !linmodel_gather(&o->gather, "logistic_regression", &o->X, o->y, o->w, terms, n_sel,
                                 &X, &y, &w, error))
     return FALSE;
-  size_t m = X.rows, d = o->d, k = o->k, dk = d * k;
+  size_t m = X.rows, dk = o->d * o->k;
   const double *coef = theta, *intercept = o->fit_intercept ? theta + dk : NULL;
-
-  scores(&X, coef, intercept, k, o->S, k);
-  double loss = 0;
-  for (size_t i = 0; i < m; i++)
-    loss += row_loss(o->S + i * k, k, (size_t)y[i], w ? w[i] : 1.0);
   /* The penalty share of the m selected terms out of n. */
   double share = o->l2 * (double)m / (double)o->n;
+  if (grad) {
+    memset(grad, 0, objective_n_params(o->d, o->k, o->fit_intercept) * sizeof *grad);
+    cblas_daxpy((int)dk, share, coef, 1, grad, 1);
+  }
+  double loss = data_eval(o, &X, y, w, coef, intercept, grad);
   *value = loss + 0.5 * share * cblas_ddot((int)dk, coef, 1, coef, 1);
-  if (grad == NULL)
-    return TRUE;
-  memcpy(grad, coef, dk * sizeof *grad);
-  xt_residual(&X, o->S, k, share, grad);
-  if (o->fit_intercept)
-    cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)k, 1.0, o->S, (int)k, o->ones, 1, 0.0,
-                grad + dk, 1);
   return TRUE;
 }
 
@@ -334,9 +415,6 @@ objective_init(const PlumMatrix *X, const PlumMatrix *y, const double *w, size_t
   o->fit_intercept = p->fit_intercept;
   o->l2 = l2;
   o->S = g_new(double, s_len);
-  o->ones = g_new(double, n);
-  for (size_t i = 0; i < n; i++)
-    o->ones[i] = 1.0;
   *obj = (PlumObjective){
       .struct_size = sizeof *obj,
       .n_params = objective_n_params(X->cols, k, p->fit_intercept),
