@@ -526,34 +526,49 @@ queries_prepare(const Knn *self, const PlumMatrix *Q, size_t i0, size_t m, size_
   }
 }
 
+/* Queries [i0, i0 + mq) against every training row, with the buffers of one block. */
+static void
+search_gemm_block(const Knn *self, const PlumMatrix *Q, size_t i0, size_t mq, size_t k,
+                  float *buf, float *G, Candidates *cs, Neighbour *nb)
+{
+  size_t w = self->d + 1, bt = KNN_TRAIN_BLOCK;
+  queries_prepare(self, Q, i0, mq, k, buf, cs);
+  for (size_t t0 = 0; t0 < self->n; t0 += bt) {
+    size_t mt = MIN(bt, self->n - t0);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)mq, (int)mt, (int)w, 1.0f, buf,
+                (int)w, self->Xf + t0 * w, (int)w, 0.0f, G, (int)bt);
+    for (size_t i = 0; i < mq; i++)
+      candidates_scan(&cs[i], G + i * bt, t0, mt, k);
+  }
+  for (size_t i = 0; i < mq; i++)
+    candidates_finish(self, &cs[i], PLUM_MATRIX_ROW(Q, i0 + i), k, nb + (i0 + i) * k);
+}
+
+/* Query blocks are shared among the threads, each with its own buffers; a GEMM inside the
+ * parallel loop runs on its caller's thread (OpenBLAS on OpenMP), so the whole search, not
+ * only its products, is parallel. A single block still gets a threaded GEMM. */
 static void
 search_gemm(const Knn *self, const PlumMatrix *Q, size_t k, Neighbour *nb)
 {
   size_t w = self->d + 1, bq = KNN_QUERY_BLOCK, bt = KNN_TRAIN_BLOCK;
-  float *buf = g_new(float, bq *w), *G = g_new(float, bq *bt);
-  Candidates *cs = g_new0(Candidates, bq);
-  for (size_t i0 = 0; i0 < Q->rows; i0 += bq) {
-    size_t mq = MIN(bq, Q->rows - i0);
-    queries_prepare(self, Q, i0, mq, k, buf, cs);
-    for (size_t t0 = 0; t0 < self->n; t0 += bt) {
-      size_t mt = MIN(bt, self->n - t0);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)mq, (int)mt, (int)w, 1.0f, buf,
-                  (int)w, self->Xf + t0 * w, (int)w, 0.0f, G, (int)bt);
-#pragma omp parallel for schedule(static) if (mq * mt >= KNN_PARALLEL_MIN)
-      for (size_t i = 0; i < mq; i++)
-        candidates_scan(&cs[i], G + i * bt, t0, mt, k);
+  size_t n_blocks = (Q->rows + bq - 1) / bq;
+#pragma omp parallel if (n_blocks > 1 && Q->rows * self->n * w >= KNN_PARALLEL_MIN)
+  {
+    float *buf = g_new(float, bq *w), *G = g_new(float, bq *bt);
+    Candidates *cs = g_new0(Candidates, bq);
+#pragma omp for schedule(dynamic, 1)
+    for (size_t b = 0; b < n_blocks; b++) {
+      size_t i0 = b * bq;
+      search_gemm_block(self, Q, i0, MIN(bq, Q->rows - i0), k, buf, G, cs, nb);
     }
-#pragma omp parallel for schedule(static) if (mq * k * w >= KNN_PARALLEL_MIN)
-    for (size_t i = 0; i < mq; i++)
-      candidates_finish(self, &cs[i], PLUM_MATRIX_ROW(Q, i0 + i), k, nb + (i0 + i) * k);
+    for (size_t i = 0; i < bq; i++) {
+      g_free(cs[i].c);
+      g_free(cs[i].best);
+    }
+    g_free(cs);
+    g_free(buf);
+    g_free(G);
   }
-  for (size_t i = 0; i < bq; i++) {
-    g_free(cs[i].c);
-    g_free(cs[i].best);
-  }
-  g_free(cs);
-  g_free(buf);
-  g_free(G);
 }
 
 /* Search set-up and dispatch ------------------------------------------------------------------- */
