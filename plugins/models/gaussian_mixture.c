@@ -35,6 +35,7 @@
 #include <lapacke.h>
 #include <plum/plugin.h>
 
+#include "../vecmath.h"
 #include "clustering.h"
 #include "kmeans_core.h"
 
@@ -284,26 +285,41 @@ log_prob_block(const Mixture *m, const PlumMatrix *X, size_t first, size_t rows,
               (int)width, m->w_diag, (int)k, 0.0, L, (int)k);
 }
 
-/* Adds the offsets to L (rows x k) and turns each row into responsibilities, its log-sum-exp
- * into norm[i]. exp of anything below −746 is 0 in double precision, so those are not computed. */
-static void
+/* Adds the offsets to L (rows x k, rows <= CLUSTERING_BLOCK_ROWS) and turns each row into
+ * responsibilities, its log-sum-exp into norm[i]. The exponentials are one vectorised loop over
+ * the block (plugins/vecmath.h); exp of anything below −746 is 0 in double precision, and is
+ * given as 0 without asking exp, whose vector form is slow far outside its range. */
+PLUM_VEC_CLONES static void
 normalise_block(const double *offset, double *L, size_t rows, size_t k, double *norm)
 {
+  double sum[CLUSTERING_BLOCK_ROWS];
   for (size_t i = 0; i < rows; i++) {
-    double *row = L + i * k, top = -INFINITY, sum = 0;
+    double *row = L + i * k, top = -INFINITY;
     for (size_t c = 0; c < k; c++) {
       row[c] += offset[c];
       top = row[c] > top ? row[c] : top;
     }
-    for (size_t c = 0; c < k; c++) {
-      double t = row[c] - top;
-      sum += row[c] = t < -746.0 ? 0.0 : exp(t);
-    }
-    double scale = 1.0 / sum;
+    for (size_t c = 0; c < k; c++)
+      row[c] -= top;
+    norm[i] = top;
+  }
+#pragma omp simd
+  for (size_t i = 0; i < rows * k; i++) {
+    double t = L[i], e = exp(t < -746.0 ? 0.0 : t);
+    L[i] = t < -746.0 ? 0.0 : e;
+  }
+  for (size_t i = 0; i < rows; i++) {
+    double *row = L + i * k, total = 0;
+    for (size_t c = 0; c < k; c++)
+      total += row[c];
+    double scale = 1.0 / total;
     for (size_t c = 0; c < k; c++)
       row[c] *= scale;
-    norm[i] = top + log(sum);
+    sum[i] = total;
   }
+#pragma omp simd
+  for (size_t i = 0; i < rows; i++)
+    norm[i] += log(sum[i]);
 }
 
 /* Adds the block's responsibilities R (rows x k) to stats: Σ r, then Σ r x (and Σ r x²). */
