@@ -40,6 +40,7 @@ libplum_la_SOURCES = \
 	libcore/rng.c \
 	libcore/state.c \
 	libcore/threads.c \
+	libcore/vecmath.h \
 	libcore/version.c
 
 libplum_la_CFLAGS = $(AM_CFLAGS) -DPLUM_PLUGIN_DIR='"$(pluginsdir)"'

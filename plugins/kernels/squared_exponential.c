@@ -17,6 +17,7 @@
 #include <string.h>
 #include <plum/plugin.h>
 
+#include "vecmath.h"
 #include "pairwise.h"
 
 #define HYPER_MIN 1e-5
@@ -35,11 +36,12 @@ is_ard(const SeParams *p)
 }
 
 /* Squared distances arrive already divided by ℓ_k² under ARD. */
-static void
+PLUM_VEC_CLONES static void
 se_map(const void *params, double *v, size_t len)
 {
   const SeParams *p = params;
   double scale = is_ard(p) ? 0.5 : 0.5 / (p->length_scale * p->length_scale);
+#pragma omp simd
   for (size_t j = 0; j < len; j++)
     v[j] = p->variance * exp(-v[j] * scale);
 }

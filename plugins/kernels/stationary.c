@@ -18,6 +18,7 @@
 #include <math.h>
 #include <plum/plugin.h>
 
+#include "vecmath.h"
 #include "pairwise.h"
 
 #define LOG_LEARNABLE (PLUM_PARAM_LEARNABLE | PLUM_PARAM_LOG_SCALE)
@@ -55,10 +56,11 @@ typedef struct {
 
 /* exponential ------------------------------------------------------------------------------- */
 
-static void
+PLUM_VEC_CLONES static void
 exponential_map(const void *params, double *v, size_t len)
 {
   const ScaleParams *p = params;
+#pragma omp simd
   for (size_t j = 0; j < len; j++)
     v[j] = p->variance * exp(-sqrt(v[j]) / p->length_scale);
 }
@@ -82,10 +84,11 @@ PAIRWISE_KERNEL_DEFINE(exponential, exponential_kernel);
 
 /* matern32 ---------------------------------------------------------------------------------- */
 
-static void
+PLUM_VEC_CLONES static void
 matern32_map(const void *params, double *v, size_t len)
 {
   const ScaleParams *p = params;
+#pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(3.0 * v[j]) / p->length_scale;
     v[j] = p->variance * (1 + s) * exp(-s);
@@ -93,10 +96,11 @@ matern32_map(const void *params, double *v, size_t len)
 }
 
 /* ∂k/∂log ℓ = σ² s² e^−s */
-static void
+PLUM_VEC_CLONES static void
 matern32_grad(const void *params, const double *d2, const double *k, double *const *dk, size_t len)
 {
   const ScaleParams *p = params;
+#pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(3.0 * d2[j]) / p->length_scale, kj = k[j];
     dk[0][j] = p->variance * s * s * exp(-s);
@@ -110,10 +114,11 @@ PAIRWISE_KERNEL_DEFINE(matern32, matern32_kernel);
 
 /* matern52 ---------------------------------------------------------------------------------- */
 
-static void
+PLUM_VEC_CLONES static void
 matern52_map(const void *params, double *v, size_t len)
 {
   const ScaleParams *p = params;
+#pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(5.0 * v[j]) / p->length_scale;
     v[j] = p->variance * (1 + s + s * s / 3) * exp(-s);
@@ -121,10 +126,11 @@ matern52_map(const void *params, double *v, size_t len)
 }
 
 /* ∂k/∂log ℓ = σ² (s²/3)(1 + s) e^−s */
-static void
+PLUM_VEC_CLONES static void
 matern52_grad(const void *params, const double *d2, const double *k, double *const *dk, size_t len)
 {
   const ScaleParams *p = params;
+#pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(5.0 * d2[j]) / p->length_scale, kj = k[j];
     dk[0][j] = p->variance * s * s / 3 * (1 + s) * exp(-s);

@@ -35,7 +35,7 @@
 #include <lapacke.h>
 #include <plum/plugin.h>
 
-#include "../vecmath.h"
+#include "vecmath.h"
 #include "clustering.h"
 #include "kmeans_core.h"
 

@@ -35,7 +35,7 @@
 #include <omp.h>
 #include <plum/plugin.h>
 
-#include "../vecmath.h"
+#include "vecmath.h"
 #include "linmodel.h"
 
 typedef enum {
