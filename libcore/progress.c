@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <plum/progress.h>
@@ -15,6 +16,13 @@
 #define BAR_WIDTH 24
 #define BAR_REDRAW_US (G_USEC_PER_SEC / 10)
 #define DEFAULT_EVERY 10
+#define MAX_METRICS 4
+#define METRIC_NAME_SIZE 32
+
+typedef struct {
+  char name[METRIC_NAME_SIZE];
+  double value; /* NAN: not shown */
+} Metric;
 
 struct PlumProgress {
   char *label;
@@ -26,6 +34,8 @@ struct PlumProgress {
   size_t n_updates;
   size_t step;
   double loss;
+  Metric metrics[MAX_METRICS];
+  size_t n_metrics;
   gboolean bar_drawn; /* a bar line is on screen without its newline */
 };
 
@@ -114,12 +124,32 @@ append_step(GString *out, const PlumProgress *p)
     g_string_append_printf(out, "%zu", p->step);
 }
 
-/* "loss 0.1234  56.7 steps/s  ETA 0:12": the parts that depend on what is known. */
+void
+plum_progress_set_metric(PlumProgress *p, const char *name, double value)
+{
+  g_return_if_fail(p != NULL && name != NULL);
+  for (size_t i = 0; i < p->n_metrics; i++) {
+    if (strncmp(p->metrics[i].name, name, METRIC_NAME_SIZE - 1) == 0) {
+      p->metrics[i].value = value;
+      return;
+    }
+  }
+  g_return_if_fail(p->n_metrics < MAX_METRICS);
+  Metric *m = &p->metrics[p->n_metrics++];
+  g_strlcpy(m->name, name, sizeof m->name);
+  m->value = value;
+}
+
+/* "loss 0.1234  val_loss 0.2345  56.7 steps/s  ETA 0:12": the parts that depend on what is
+ * known. */
 static void
 append_stats(GString *out, const PlumProgress *p, double seconds, gboolean with_eta)
 {
   if (!isnan(p->loss))
     g_string_append_printf(out, "  loss %.6g", p->loss);
+  for (size_t i = 0; i < p->n_metrics; i++)
+    if (!isnan(p->metrics[i].value))
+      g_string_append_printf(out, "  %s %.6g", p->metrics[i].name, p->metrics[i].value);
   if (seconds <= 0.0 || p->step == 0)
     return;
   double rate = (double)p->step / seconds;

@@ -1,6 +1,7 @@
 /* test-progress.c — what each mode writes to stderr (run in subprocesses, whose stderr the
  * test captures): plain lines every `every` updates and at the end, a bar redrawn with \r,
- * nothing at all when quiet; and the default mode taken from PLUM_PROGRESS.
+ * nothing at all when quiet, named measures (a validation loss) after the loss; and the default
+ * mode taken from PLUM_PROGRESS.
  */
 #include "config.h"
 
@@ -82,6 +83,50 @@ test_unknown_total(void)
   g_test_trap_assert_stderr_unmatched("*loss*");
 }
 
+/* Named measures follow the loss in the order first set, take their latest value, and hide
+ * while NAN; a fifth name is a programming error. */
+static void
+test_metrics(void)
+{
+  if (g_test_subprocess()) {
+    PlumProgress *p = plum_progress_new("fit", 3, PLUM_PROGRESS_PLAIN, 1);
+    plum_progress_set_metric(p, "val_loss", 0.5);
+    plum_progress_set_metric(p, "val_accuracy", NAN);
+    plum_progress_update(p, 1, 1.0);
+    plum_progress_set_metric(p, "val_accuracy", 0.75);
+    plum_progress_set_metric(p, "val_loss", 0.25);
+    plum_progress_update(p, 2, 0.5);
+    plum_progress_set_metric(p, "val_loss", NAN);
+    plum_progress_update(p, 3, 0.25);
+    plum_progress_finish(p, NULL);
+    plum_progress_free(p);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed();
+  g_test_trap_assert_stderr("fit: step 1/3  loss 1  val_loss 0.5  *\n"
+                            "fit: step 2/3  loss 0.5  val_loss 0.25  val_accuracy 0.75  *\n"
+                            "fit: step 3/3  loss 0.25  val_accuracy 0.75  *\n"
+                            "fit: stopped at step 3 after * s  loss 0.25  val_accuracy 0.75*\n");
+  g_test_trap_assert_stderr_unmatched("*step 1/3*val_accuracy*step 2/3*");
+}
+
+static void
+test_too_many_metrics(void)
+{
+  if (g_test_subprocess()) {
+    PlumProgress *p = plum_progress_new("fit", 0, PLUM_PROGRESS_QUIET, 1);
+    const char *names[] = {"a", "b", "c", "d", "e"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+      plum_progress_set_metric(p, names[i], 1.0);
+    plum_progress_free(p);
+    return;
+  }
+  g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed();
+  g_test_trap_assert_stderr("*n_metrics < MAX_METRICS*");
+}
+
 /* Each subprocess reads PLUM_PROGRESS afresh (the parent's environment, set just before). */
 static void
 test_default_mode(void)
@@ -119,6 +164,8 @@ main(int argc, char **argv)
   g_test_add_func("/progress/bar", test_bar);
   g_test_add_func("/progress/quiet", test_quiet);
   g_test_add_func("/progress/unknown-total", test_unknown_total);
+  g_test_add_func("/progress/metrics", test_metrics);
+  g_test_add_func("/progress/too-many-metrics", test_too_many_metrics);
   g_test_add_func("/progress/default-mode", test_default_mode);
   return g_test_run();
 }
