@@ -17,12 +17,14 @@
 
 struct PlumOptimMonitor {
   const PlumOptimCommon *common;
-  const PlumOptimContext *ctx;
+  PlumOptimContext ctx; /* the caller's, in a zeroed host-sized copy */
   PlumOptimResult *result;
   size_t n_params;
   double prev_value;
   gboolean have_prev;
-  double best_score;
+  double val_score, val_metric; /* this iteration's validation (NAN: none) */
+  double best_score, best_metric;
+  size_t best_iter;
   double *best_theta; /* early stopping: the best validated point */
   size_t since_best;
   gboolean stopped;
@@ -61,12 +63,18 @@ vector_norm(const double *v, size_t n)
   return sqrt(s);
 }
 
+static gboolean
+monitor_validates(const PlumOptimMonitor *m)
+{
+  return m->common->patience > 0 && m->ctx.validate != NULL;
+}
+
 /* Early stopping: validates theta, remembers the best point, and restores it when patience
  * runs out. */
 static void
 monitor_validate(PlumOptimMonitor *m, double *theta)
 {
-  const PlumOptimContext *ctx = m->ctx;
+  const PlumOptimContext *ctx = &m->ctx;
   double score;
   GError *error = NULL;
   if (!ctx->validate(ctx->validate_user, theta, &score, &error)) {
@@ -74,11 +82,16 @@ monitor_validate(PlumOptimMonitor *m, double *theta)
     monitor_set_reason(m, "validation failed");
     return;
   }
+  m->val_score = score;
+  if (ctx->validate_metric != NULL)
+    m->val_metric = ctx->validate_metric(ctx->validate_user);
   if (m->best_theta == NULL || score < m->best_score - m->common->min_delta) {
     if (m->best_theta == NULL)
       m->best_theta = g_new(double, m->n_params);
     memcpy(m->best_theta, theta, m->n_params * sizeof(double));
     m->best_score = score;
+    m->best_metric = m->val_metric;
+    m->best_iter = m->result->n_iter;
     m->since_best = 0;
     return;
   }
@@ -89,6 +102,24 @@ monitor_validate(PlumOptimMonitor *m, double *theta)
   }
 }
 
+/* The iteration's line: the mean objective, and the validation when early stopping is on. */
+static void
+monitor_progress(const PlumOptimMonitor *m)
+{
+  PlumProgress *progress = m->ctx.progress;
+  if (progress == NULL)
+    return;
+  if (monitor_validates(m)) {
+    plum_progress_set_metric(progress, "val_loss", m->val_score);
+    if (m->ctx.validate_metric != NULL) {
+      char name[64];
+      g_snprintf(name, sizeof name, "val_%s", m->ctx.validate_metric_name);
+      plum_progress_set_metric(progress, name, m->val_metric);
+    }
+  }
+  plum_progress_update(progress, m->result->n_iter, m->result->value);
+}
+
 gboolean
 plum_optim_monitor_step(PlumOptimMonitor *m, double *theta, double value, double grad_norm)
 {
@@ -97,9 +128,9 @@ plum_optim_monitor_step(PlumOptimMonitor *m, double *theta, double value, double
   r->n_iter++;
   r->value = value;
   r->grad_norm = grad_norm;
-  if (m->ctx->progress != NULL)
-    plum_progress_update(m->ctx->progress, r->n_iter, value);
+  m->val_score = m->val_metric = NAN;
   if (!isfinite(value) || !isfinite(vector_norm(theta, m->n_params))) {
+    monitor_progress(m);
     g_set_error(&m->failure, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
                 "the optimizer diverged at iteration %zu (objective %g): lower the learning "
                 "rate or standardize the features",
@@ -114,10 +145,11 @@ plum_optim_monitor_step(PlumOptimMonitor *m, double *theta, double value, double
     monitor_set_reason(m, "converged: relative change <= rel_tol %.3g", c->rel_tol);
   m->prev_value = value;
   m->have_prev = TRUE;
-  if (!m->stopped && c->patience > 0 && m->ctx->validate != NULL)
+  if (!m->stopped && monitor_validates(m))
     monitor_validate(m, theta);
   if (r->n_iter >= (size_t)c->max_iter)
     monitor_set_reason(m, "reached max_iter = %zu", r->n_iter);
+  monitor_progress(m);
   return !m->stopped;
 }
 
@@ -142,7 +174,36 @@ plum_optim_monitor_common(const PlumOptimMonitor *m)
 PlumRng *
 plum_optim_monitor_rng(PlumOptimMonitor *m)
 {
-  return m->ctx->rng;
+  return m->ctx.rng;
+}
+
+/* Early stopping's outcome in the fit report, under the names plugin.h promises. */
+static void
+monitor_report(const PlumOptimMonitor *m)
+{
+  PlumState *report = m->ctx.report;
+  if (report == NULL || m->best_theta == NULL)
+    return;
+  plum_state_set_real(report, "val_best_loss", m->best_score);
+  plum_state_set_int(report, "val_best_iter", (gint64)m->best_iter);
+  if (m->ctx.validate_metric == NULL)
+    return;
+  char name[64];
+  g_snprintf(name, sizeof name, "val_best_%s", m->ctx.validate_metric_name);
+  plum_state_set_real(report, name, m->best_metric);
+}
+
+/* A caller built against an older plugin.h hands a shorter context: what it did not know reads
+ * NULL here. */
+static gboolean
+context_copy(const PlumOptimContext *ctx, PlumOptimContext *copy)
+{
+  g_return_val_if_fail(ctx->struct_size >= offsetof(PlumOptimContext, validate_metric), FALSE);
+  *copy = (PlumOptimContext){0};
+  memcpy(copy, ctx, MIN(ctx->struct_size, sizeof *copy));
+  copy->struct_size = sizeof *copy;
+  g_return_val_if_fail(copy->validate_metric == NULL || copy->validate_metric_name != NULL, FALSE);
+  return TRUE;
 }
 
 gboolean
@@ -164,16 +225,19 @@ plum_optimizer_minimize(const PlumBinding *optimizer, const PlumObjective *obj, 
   PlumOptimResult local = {.struct_size = sizeof local};
   PlumOptimMonitor m = {
       .common = params, /* every optimizer's params struct starts with PlumOptimCommon */
-      .ctx = ctx,
       .result = result ? result : &local,
       .n_params = obj->n_params,
+      .val_score = NAN,
+      .val_metric = NAN,
   };
+  if (!context_copy(ctx, &m.ctx))
+    return FALSE;
   memset(m.result, 0, sizeof *m.result);
   m.result->struct_size = sizeof *m.result;
   m.result->value = NAN;
   m.result->grad_norm = NAN;
-  if (ctx->progress != NULL)
-    plum_progress_set_total(ctx->progress, (size_t)m.common->max_iter);
+  if (m.ctx.progress != NULL)
+    plum_progress_set_total(m.ctx.progress, (size_t)m.common->max_iter);
 
   GError *local_error = NULL;
   gboolean ok = vt->minimize(params, obj, theta, &m, &local_error);
@@ -189,8 +253,10 @@ plum_optimizer_minimize(const PlumBinding *optimizer, const PlumObjective *obj, 
   }
   if (!m.stopped)
     monitor_set_reason(&m, "the optimizer finished on its own criterion");
-  if (ctx->progress != NULL)
-    plum_progress_finish(ctx->progress, m.result->stop_reason);
+  if (m.ctx.progress != NULL)
+    plum_progress_finish(m.ctx.progress, m.result->stop_reason);
+  if (ok)
+    monitor_report(&m);
   g_clear_error(&m.failure);
   g_free(m.best_theta);
   if (!ok)

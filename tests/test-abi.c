@@ -1,9 +1,10 @@
 /* test-abi.c — the plugin ABI's layout, frozen.
  *
  * Every struct that crosses the plugin boundary is listed with its size and the offset of its
- * last field, as of ABI 1.0 on LP64. Appending a field at the end (a minor ABI bump) changes
- * only the size — update the table and PLUM_ABI_MINOR together; any other change moves an
- * offset and fails here, because it would break every plugin already built.
+ * last field, as of ABI 1.0 on LP64, and the sizes later minor versions grew to. Appending a
+ * field at the end (a minor ABI bump) changes only the size — update the table and
+ * PLUM_ABI_MINOR together; any other change moves an offset and fails here, because it would
+ * break every plugin already built.
  */
 #include "config.h"
 
@@ -34,7 +35,8 @@ static const Layout layouts[] = {
     L(offsetof(PlumObjective, eval), 32),
     L(offsetof(PlumObjective, upper), 64),
     L(sizeof(PlumOptimCommon), 40),
-    L(sizeof(PlumOptimContext), 40),
+    L(offsetof(PlumOptimContext, validate_user), 32),
+    L(sizeof(PlumOptimContext), 64), /* 1.1: validate_metric, validate_metric_name, report */
     L(sizeof(PlumOptimResult), 136),
     L(sizeof(PlumFitData), 80),
     L(offsetof(PlumFitData, report), 72),

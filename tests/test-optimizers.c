@@ -7,8 +7,9 @@
  * loss whose minimiser is computed by Newton's method in the test, a constant-gradient objective
  * on which each update rule can be followed step by step by hand, and a zero objective for
  * adamw's decoupled weight decay. Beyond convergence the tests check stop reasons, evaluation
- * counts, bit-identical results for one seed, early stopping with patience, that a monitor
- * saying stop stops every optimizer at once, box bounds, and parameter checks.
+ * counts, bit-identical results for one seed, early stopping with patience (its validation
+ * shown in progress every iteration and its best in the fit report), that a monitor saying stop
+ * stops every optimizer at once, box bounds, and parameter checks.
  */
 #include "config.h"
 
@@ -306,7 +307,8 @@ bind(const char *yaml)
   return b;
 }
 
-/* Early-stopping validator: scripted scores, and a record of every point it saw. */
+/* Early-stopping validator: scripted scores, and a record of every point it saw; where the
+ * monitor shows and reports what it saw (both nullable). */
 typedef struct {
   size_t calls;
   size_t fail_at;      /* 1-based call that fails; 0 never */
@@ -314,6 +316,8 @@ typedef struct {
   size_t evals_at_fail;
   double seen[64][N_MAX]; /* theta at each call */
   size_t n_params;
+  PlumProgress *progress;
+  PlumState *report;
 } Validator;
 
 /* Scores 9, 8, 7, 6, then 10 forever: the best point is the one of the 4th call. */
@@ -333,6 +337,14 @@ scripted_validate(void *user, const double *theta, double *score, GError **error
   return TRUE;
 }
 
+/* The second held-out measure: 100 + the number of the call just scored. */
+static double
+scripted_metric(void *user)
+{
+  const Validator *v = user;
+  return 100.0 + (double)v->calls;
+}
+
 static gboolean
 run_full(const char *yaml, const PlumObjective *obj, double *theta, guint64 seed,
          Validator *validator, PlumOptimResult *result, GError **error)
@@ -344,6 +356,10 @@ run_full(const char *yaml, const PlumObjective *obj, double *theta, guint64 seed
       .rng = rng,
       .validate = validator != NULL ? scripted_validate : NULL,
       .validate_user = validator,
+      .validate_metric = validator != NULL ? scripted_metric : NULL,
+      .validate_metric_name = "calls",
+      .progress = validator != NULL ? validator->progress : NULL,
+      .report = validator != NULL ? validator->report : NULL,
   };
   gboolean ok = plum_optimizer_minimize(b, obj, theta, &ctx, result, error);
   plum_rng_free(rng);
@@ -785,6 +801,60 @@ test_early_stopping(gconstpointer data)
   data_clear(&s);
 }
 
+static double
+report_real(const PlumState *report, const char *name)
+{
+  GError *error = NULL;
+  double v = NAN;
+  g_assert_true(plum_state_get_real(report, name, &v, &error));
+  g_assert_no_error(error);
+  return v;
+}
+
+/* Early stopping shows each iteration's validation score and second measure beside the loss
+ * (the scripted 9, 8, 7, 6, 10, 10, 10 and 101…107), and reports the best of them (6, at the
+ * 4th iteration, where the measure was 104). */
+static void
+test_validation_progress(gconstpointer data)
+{
+  const char *name = data;
+  if (!g_test_subprocess()) {
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("fit: step 1/100  loss *  val_loss 9  val_calls 101  *\n"
+                              "fit: step 2/100  loss *  val_loss 8  val_calls 102  *\n"
+                              "fit: step 3/100  loss *  val_loss 7  val_calls 103  *\n"
+                              "fit: step 4/100  loss *  val_loss 6  val_calls 104  *\n"
+                              "fit: step 5/100  loss *  val_loss 10  val_calls 105  *\n"
+                              "fit: step 6/100  loss *  val_loss 10  val_calls 106  *\n"
+                              "fit: step 7/100  loss *  val_loss 10  val_calls 107  *\n"
+                              "fit: stopped at step 7 after * s (early stopping: *)  loss *  "
+                              "val_loss 10  val_calls 107  *\n");
+    return;
+  }
+  Data s;
+  logistic_data(&s);
+  PlumObjective obj = data_objective(&s, TRUE);
+  Validator v = {.n_params = s.d,
+                 .evals = &s.evals,
+                 .progress = plum_progress_new("fit", 0, PLUM_PROGRESS_PLAIN, 1),
+                 .report = plum_state_new()};
+  char *yaml = yaml_for(name, "patience: 3, tol: 0, max_iter: 100");
+  double theta[N_MAX] = {0};
+  GError *error = NULL;
+  g_assert_true(run_full(yaml, &obj, theta, 1, &v, NULL, &error));
+  g_assert_no_error(error);
+  g_assert_cmpfloat(report_real(v.report, "val_best_loss"), ==, 6.0);
+  g_assert_cmpfloat(report_real(v.report, "val_best_calls"), ==, 104.0);
+  gint64 best_iter = 0;
+  g_assert_true(plum_state_get_int(v.report, "val_best_iter", &best_iter, &error));
+  g_assert_cmpint(best_iter, ==, 4);
+  plum_state_free(v.report);
+  plum_progress_free(v.progress);
+  g_free(yaml);
+  data_clear(&s);
+}
+
 /* The monitor says stop (here: the validation fails at the 3rd check): the optimizer must not
  * evaluate the objective again, and the failure comes back as the error. */
 static void
@@ -996,6 +1066,7 @@ main(int argc, char **argv)
   g_test_add_func("/optimizers/no-rng", test_no_rng);
   add_per_optimizer("rel-tol", optimizers, test_rel_tol);
   add_per_optimizer("early-stopping", optimizers, test_early_stopping);
+  add_per_optimizer("validation-progress", optimizers, test_validation_progress);
   add_per_optimizer("monitor-stop", optimizers, test_monitor_stop);
   g_test_add_func("/optimizers/divergence", test_divergence);
   g_test_add_func("/optimizers/bounds/rosenbrock", test_bounds_rosenbrock);

@@ -33,7 +33,7 @@
 G_BEGIN_DECLS
 
 #define PLUM_ABI_MAJOR 1
-#define PLUM_ABI_MINOR 0
+#define PLUM_ABI_MINOR 1
 
 /* Numeric types must agree between host and plugin. */
 #define PLUM_ABI_FINGERPRINT                                                                      \
@@ -121,6 +121,16 @@ typedef struct PlumOptimContext {
   /* Early stopping: a score to minimise on held-out data (nullable). */
   gboolean (*validate)(void *user, const double *theta, double *score, GError **error);
   void *validate_user;
+  /* Appended in ABI 1.1; a 1.0 caller's context ends above, and these read as NULL. */
+  /* nullable: a second held-out measure of the point `validate` has just scored (a
+   * classifier's accuracy, say), so the model can compute it in the same pass. Shown beside the
+   * validation score in progress and reported at the best point; never used to stop. */
+  double (*validate_metric)(void *user);
+  const char *validate_metric_name; /* required with validate_metric: [a-z_]+, e.g. "accuracy" */
+  /* nullable: the fit report, to which the monitor adds early stopping's outcome: val_best_loss
+   * (the best validation score), val_best_iter (the iteration or epoch that reached it) and
+   * val_best_<validate_metric_name> (the measure at that point). */
+  PlumState *report;
 } PlumOptimContext;
 
 /* Filled by the core's monitor. The caller allocates it and the host writes all of it, so
