@@ -8,13 +8,17 @@
  * the value and gradient over a minibatch must add up over disjoint batches. Then the networks
  * must learn: XOR and AND exactly, digits (the shipped data) to a holdout accuracy of 0.97,
  * two smooth targets at once. One seed gives one network bit for bit, saving and loading keeps
- * every prediction, early stopping stops, dropout trains and is off at predict time, and every
- * bad input is refused with an error.
+ * every prediction, early stopping stops (showing the validation loss and accuracy every epoch,
+ * and reporting the best), dropout trains and is off at predict time, and every bad input is
+ * refused with an error.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include <plum/plum.h>
 
@@ -590,6 +594,163 @@ test_early_stopping(void)
   problem_clear(&p);
 }
 
+static double
+report_real(const PlumState *report, const char *name)
+{
+  GError *error = NULL;
+  double v = NAN;
+  g_assert_true(plum_state_get_real(report, name, &v, &error));
+  g_assert_no_error(error);
+  return v;
+}
+
+/* Fits with a progress line per epoch, written to a temporary file in place of stderr; returns
+ * what was written. */
+static char *
+fit_capturing_progress(const Model *m, PlumFitData *fd)
+{
+  GError *error = NULL;
+  char *path = NULL;
+  int out = g_file_open_tmp("test-neural-network-XXXXXX", &path, &error);
+  g_assert_no_error(error);
+  fflush(stderr);
+  int saved_stderr = dup(STDERR_FILENO);
+  g_assert_cmpint(dup2(out, STDERR_FILENO), ==, STDERR_FILENO);
+  fd->progress = plum_progress_new("mlp", 0, PLUM_PROGRESS_PLAIN, 1);
+  gboolean ok = m->vt->fit(m->self, fd, &error);
+  plum_progress_free(fd->progress);
+  fd->progress = NULL;
+  fflush(stderr);
+  dup2(saved_stderr, STDERR_FILENO);
+  close(saved_stderr);
+  close(out);
+  g_assert_no_error(error);
+  g_assert_true(ok);
+  char *text = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, &error));
+  g_assert_no_error(error);
+  g_unlink(path);
+  g_free(path);
+  return text;
+}
+
+/* The number after `key` in a progress line (which must show it). */
+static double
+progress_value(const char *line, const char *key)
+{
+  const char *at = strstr(line, key);
+  if (at == NULL)
+    g_error("no \"%s\" in the progress line \"%s\"", key, line);
+  return g_ascii_strtod(at + strlen(key), NULL);
+}
+
+/* The mean cost of the fitted weights on X, y: the training objective there (no penalty, no
+ * dropout in the networks this is used on) over its rows. */
+static double
+fitted_mean_cost(const Model *m, const PlumMatrix *X, const PlumMatrix *y, size_t n_classes)
+{
+  GError *error = NULL;
+  PlumState *state = saved(m);
+  size_t n_params;
+  const double *theta = saved_theta(state, &n_params);
+  PlumRng *rng = plum_rng_new(1);
+  PlumFitData fd = fit_data(X, y, n_classes, rng);
+  PlumObjective obj;
+  g_assert_true(m->vt->objective(m->self, &fd, &obj, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(obj.n_params, ==, n_params);
+  double total = NAN;
+  g_assert_true(obj.eval(obj.ctx, theta, NULL, X->rows, &total, NULL, &error));
+  g_assert_no_error(error);
+  obj.free(obj.ctx);
+  plum_rng_free(rng);
+  plum_state_free(state);
+  return total / (double)X->rows;
+}
+
+/* Early stopping on given held-out rows shows, every epoch, the validation loss and accuracy
+ * beside the training loss; the report keeps the best loss, the epoch that reached it (whose
+ * line shows it) and the accuracy there, which are what the kept weights give on those rows. */
+static void
+test_validation_progress(void)
+{
+  Problem p = problem_new(8, 200, 5, 2, 0);
+  for (size_t i = 0; i < 200; i++)
+    p.y->data[i] = (double)plum_rng_below(p.rng, 2);
+  Model m;
+  model_init(&m, "{name: mlp_classifier, layers: [{units: 32}], "
+                 "optimizer: {name: adam, learning_rate: 0.01, batch_size: 20, max_iter: 2000, "
+                 "patience: 3}}");
+  PlumMatrix X_val = plum_matrix_rows(p.X, 0, 40), y_val = plum_matrix_rows(p.y, 0, 40);
+  PlumState *report = plum_state_new();
+  PlumFitData fd = fit_data(p.X, p.y, 2, p.rng);
+  fd.X_val = &X_val;
+  fd.y_val = &y_val;
+  fd.report = report;
+  char *text = fit_capturing_progress(&m, &fd);
+  g_assert_true(g_str_has_prefix(report_string(report, "stop_reason"), "early stopping"));
+  gint64 n_iter = report_int(report, "n_iter"), best_iter = report_int(report, "val_best_iter");
+  g_assert_cmpint(best_iter, >=, 1);
+  g_assert_cmpint(best_iter, <, n_iter);
+  double best = report_real(report, "val_best_loss");
+  g_test_message("stopped after %" G_GINT64_FORMAT
+                 " epochs; best validation loss %.6g at %" G_GINT64_FORMAT,
+                 n_iter, best, best_iter);
+  double kept = fitted_mean_cost(&m, &X_val, &y_val, 2);
+  g_assert_cmpfloat_with_epsilon(best, kept, 1e-12 * fmax(1.0, kept));
+  PlumMatrix *pred = model_predict(&m, &X_val, 1, FALSE);
+  size_t correct = 0;
+  for (size_t i = 0; i < 40; i++)
+    correct += pred->data[i] == y_val.data[i * y_val.ld];
+  g_assert_cmpfloat(report_real(report, "val_best_accuracy"), ==, (double)correct / 40.0);
+
+  char **lines = g_strsplit(text, "\n", -1);
+  gint64 epochs = 0;
+  for (char **line = lines; *line != NULL; line++) {
+    if (!g_str_has_prefix(*line, "mlp: step "))
+      continue;
+    epochs++;
+    double loss = progress_value(*line, "  val_loss "),
+           accuracy = progress_value(*line, "  val_accuracy ");
+    g_assert_true(isfinite(loss) && loss > 0);
+    g_assert_cmpfloat(accuracy, >=, 0.0);
+    g_assert_cmpfloat(accuracy, <=, 1.0);
+    if (epochs == best_iter)
+      g_assert_cmpfloat_with_epsilon(loss, best, 1e-5 * best);
+  }
+  g_assert_cmpint(epochs, ==, n_iter);
+  g_strfreev(lines);
+  g_free(text);
+  plum_matrix_free(pred);
+  plum_state_free(report);
+  model_clear(&m);
+  problem_clear(&p);
+}
+
+/* A regressor has no accuracy: its progress and report give the validation loss alone. */
+static void
+test_validation_progress_regressor(void)
+{
+  Problem p = problem_new(9, 120, 3, 0, 1);
+  Model m;
+  model_init(&m, "{name: mlp_regressor, layers: [{units: 8}], validation_fraction: 0.25, "
+                 "optimizer: {name: lbfgs, max_iter: 5, patience: 2}}");
+  PlumState *report = plum_state_new();
+  PlumFitData fd = fit_data(p.X, p.y, 0, p.rng);
+  fd.report = report;
+  char *text = fit_capturing_progress(&m, &fd);
+  g_assert_true(isfinite(report_real(report, "val_best_loss")));
+  g_assert_cmpint(report_int(report, "val_best_iter"), >=, 1);
+  g_assert_false(plum_state_has(report, "val_best_accuracy"));
+  g_assert_true(isfinite(progress_value(text, "mlp: step 1/5  loss ")));
+  g_assert_true(isfinite(progress_value(text, "val_loss ")));
+  g_assert_null(strstr(text, "accuracy"));
+  g_free(text);
+  plum_state_free(report);
+  model_clear(&m);
+  problem_clear(&p);
+}
+
 /* Dropout is a training device only: predictions are deterministic. */
 static void
 test_dropout_off_at_predict(void)
@@ -831,6 +992,9 @@ main(int argc, char **argv)
   g_test_add_func("/neural_network/save-load", test_save_load);
   g_test_add_func("/neural_network/load-mismatch", test_load_mismatch);
   g_test_add_func("/neural_network/early-stopping", test_early_stopping);
+  g_test_add_func("/neural_network/validation-progress", test_validation_progress);
+  g_test_add_func("/neural_network/validation-progress-regressor",
+                  test_validation_progress_regressor);
   g_test_add_func("/neural_network/dropout-off-at-predict", test_dropout_off_at_predict);
   g_test_add_func("/neural_network/proba-normalised", test_proba_normalised);
   g_test_add_func("/neural_network/fit-errors", test_fit_errors);

@@ -26,10 +26,12 @@
  *
  * Early stopping uses the optimizer's common `patience`: the monitor scores the mean cost on
  * held-out rows after every epoch, the fit data's X_val/y_val when given, otherwise a random
- * validation_fraction of the training rows. Weights start from Glorot/Xavier or He uniform
- * draws, biases at 0. The child streams (initialisation, dropout, validation split) are split
- * from the fit's generator in a fixed order, so one seed gives one network, bit for bit, at one
- * thread.
+ * validation_fraction of the training rows. That validation loss, and a classifier's accuracy
+ * on the same rows (counted in the same pass), are shown per epoch beside the training loss,
+ * and the fit report gets the best of them and the epoch that reached it. Weights start from
+ * Glorot/Xavier or He uniform draws, biases at 0. The child streams (initialisation, dropout,
+ * validation split) are split from the fit's generator in a fixed order, so one seed gives one
+ * network, bit for bit, at one thread.
  */
 #include "config.h"
 
@@ -111,6 +113,8 @@ typedef struct {
 typedef struct {
   NnNet net;
   NnRows train, val;
+  gboolean classifier;
+  double val_accuracy; /* of the point objective_validate scored last (classifier) */
   double l1, l2;
   int init;
   PlumRng *init_rng, *drop_rng;
@@ -442,12 +446,38 @@ gather(const NnNet *net, const NnRows *src, const size_t *terms, size_t begin, s
   *T = plum_matrix_view(w->t, m, k, 0);
 }
 
-/* The summed cost (and gradient) over a selection of rows, chunk by chunk. */
+/* The class a row of outputs (or of one-hot targets) stands for: the largest column, or a single
+ * sigmoid column above 0.5. */
+static size_t
+output_class(const double *a, size_t k)
+{
+  size_t best = k == 1 && a[0] > 0.5 ? 1 : 0;
+  for (size_t j = 1; j < k; j++)
+    if (a[j] > a[best])
+      best = j;
+  return best;
+}
+
+/* Rows of the outputs P whose class is that of their targets T. */
+static size_t
+count_correct(const PlumMatrix *P, const PlumMatrix *T)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < P->rows; i++)
+    n += output_class(PLUM_MATRIX_ROW(P, i), P->cols) ==
+         output_class(PLUM_MATRIX_ROW(T, i), T->cols);
+  return n;
+}
+
+/* The summed cost (and gradient) over a selection of rows, chunk by chunk; with `correct`
+ * (nullable, classifier), the number of rows classified right too. */
 static gboolean
 rows_loss(NnObjective *o, const NnRows *src, const double *theta, const size_t *terms, size_t n_sel,
-          PlumRng *drop, double *value, double *grad, GError **error)
+          PlumRng *drop, double *value, double *grad, size_t *correct, GError **error)
 {
   double total = 0;
+  if (correct)
+    *correct = 0;
   for (size_t begin = 0; begin < n_sel; begin += o->work.cap) {
     size_t m = MIN(o->work.cap, n_sel - begin);
     PlumMatrix X, T;
@@ -458,6 +488,8 @@ rows_loss(NnObjective *o, const NnRows *src, const double *theta, const size_t *
       return FALSE;
     if (grad)
       net_backward(&o->net, theta, &X, &o->work, grad);
+    if (correct)
+      *correct += count_correct(&P, &T);
     total += chunk;
   }
   *value = total;
@@ -484,7 +516,7 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   if (grad)
     memset(grad, 0, o->net.n_params * sizeof *grad);
   double loss;
-  if (!rows_loss(o, &o->train, theta, terms, n_sel, o->drop_rng, &loss, grad, error))
+  if (!rows_loss(o, &o->train, theta, terms, n_sel, o->drop_rng, &loss, grad, NULL, error))
     return FALSE;
   double share = (double)n_sel / (double)n;
   *value = loss + net_penalty(&o->net, o->l2, o->l1, share, theta, grad);
@@ -498,16 +530,27 @@ objective_initial(void *ctx, double *theta)
   net_init_theta(&o->net, o->init, o->init_rng, theta);
 }
 
-/* Early stopping's score: the mean cost on the held-out rows, without dropout or penalty. */
+/* Early stopping's score: the mean cost on the held-out rows, without dropout or penalty; a
+ * classifier's accuracy on them comes from the same pass. */
 static gboolean
 objective_validate(void *user, const double *theta, double *score, GError **error)
 {
   NnObjective *o = user;
   double loss;
-  if (!rows_loss(o, &o->val, theta, NULL, o->val.n, NULL, &loss, NULL, error))
+  size_t correct;
+  if (!rows_loss(o, &o->val, theta, NULL, o->val.n, NULL, &loss, NULL,
+                 o->classifier ? &correct : NULL, error))
     return FALSE;
   *score = loss / (double)o->val.n;
+  o->val_accuracy = o->classifier ? (double)correct / (double)o->val.n : NAN;
   return TRUE;
+}
+
+static double
+objective_val_accuracy(void *user)
+{
+  const NnObjective *o = user;
+  return o->val_accuracy;
 }
 
 static void
@@ -691,6 +734,7 @@ objective_new(const Nn *self, const PlumFitData *data, gboolean validation, GErr
   o->init_rng = plum_rng_split(data->rng);
   o->drop_rng = plum_rng_split(data->rng);
   PlumRng *split_rng = plum_rng_split(data->rng);
+  o->classifier = self->classifier;
   o->l1 = p->l1;
   o->l2 = p->l2;
   o->init = p->init;
@@ -807,6 +851,9 @@ nn_fit(void *self_ptr, const PlumFitData *data, GError **error)
       .progress = data->progress,
       .validate = early ? objective_validate : NULL,
       .validate_user = o,
+      .validate_metric = early && self->classifier ? objective_val_accuracy : NULL,
+      .validate_metric_name = "accuracy",
+      .report = data->report,
   };
   PlumOptimResult res = {.struct_size = sizeof res};
   gboolean ok = plum_optimizer_minimize(self->params->optimizer, &obj, theta, &octx, &res, error);
@@ -932,14 +979,8 @@ emit_proba(const Nn *self, const PlumMatrix *A, PlumMatrix *out)
 static void
 emit_class(const Nn *self, const PlumMatrix *A, PlumMatrix *out)
 {
-  for (size_t i = 0; i < A->rows; i++) {
-    const double *a = PLUM_MATRIX_ROW(A, i);
-    size_t best = A->cols == 1 && a[0] > 0.5 ? 1 : 0;
-    for (size_t j = 1; j < A->cols; j++)
-      if (a[j] > a[best])
-        best = j;
-    PLUM_MATRIX_AT(out, i, 0) = (double)best;
-  }
+  for (size_t i = 0; i < A->rows; i++)
+    PLUM_MATRIX_AT(out, i, 0) = (double)output_class(PLUM_MATRIX_ROW(A, i), A->cols);
 }
 
 static void
