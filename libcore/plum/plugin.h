@@ -54,6 +54,9 @@ typedef enum {
   PLUM_CAP_NEEDS_GRADIENT = 1u << 16,  /* calls eval with grad != NULL */
   PLUM_CAP_NEEDS_SEPARABLE = 1u << 17, /* draws minibatches: needs n_terms > 1 to be useful */
   PLUM_CAP_USES_BOUNDS = 1u << 18,     /* honours PlumObjective.lower/upper */
+  /* kernel (ABI 1.1): K(X, X) is diagonal (its diag) and K(X, Y) zero, as white noise; a sum
+   * adds it through its diagonal. `plum check-plugin` verifies the claim. */
+  PLUM_CAP_KERNEL_DIAGONAL = 1u << 19,
   /* activation: its output pairs with a cost for a fused gradient */
   PLUM_CAP_OUTPUT_SOFTMAX = 1u << 20,
   PLUM_CAP_OUTPUT_SIGMOID = 1u << 21,

@@ -12,11 +12,13 @@
  * the factor), which is the order plum_binding_get_learnable packs them in; gram_gradient fills
  * dK in that order by the sum and product rules. Children's Gram matrices are recomputed for
  * the gradient (O(n²d) each, small beside the Cholesky factorisation that needs the gradient);
- * a product keeps every child's Gram matrix while it differentiates.
+ * a product keeps every child's Gram matrix while it differentiates. A sum adds a child flagged
+ * PLUM_CAP_KERNEL_DIAGONAL (white noise) through its diagonal alone.
  */
 #include "config.h"
 
 #include <plum/plugin.h>
+#include <plum/registry.h>
 
 #include "pairwise.h"
 
@@ -77,10 +79,61 @@ list_eval(CombineOp op, const ListParams *p, const double *x, const double *y, s
   return acc;
 }
 
+/* A child whose K(X, X) is its diagonal and K(X, Y) zero (white noise). */
+static gboolean
+is_diagonal(const PlumBinding *kernel)
+{
+  return (plum_component_caps(plum_binding_component(kernel)) & PLUM_CAP_KERNEL_DIAGONAL) != 0;
+}
+
+/* Σ_c K_c with the diagonal children added through their diagonals (nothing on K(X, Y)): no
+ * n x n scratch and no full pass for a white-noise term. */
+static gboolean
+sum_gram_children(const ListParams *p, const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *K,
+                  GError **error)
+{
+  PlumMatrix *S = NULL;
+  gboolean ok = TRUE, empty = TRUE;
+  for (size_t c = 0; ok && c < p->kernels.len; c++) {
+    const PlumBinding *child = p->kernels.items[c];
+    if (is_diagonal(child))
+      continue;
+    if (empty) {
+      ok = plum_kernel_gram(child, X, Y, K, error);
+      empty = FALSE;
+      continue;
+    }
+    if (S == NULL && (S = plum_matrix_new(K->rows, K->cols, error)) == NULL)
+      return FALSE;
+    ok = plum_kernel_gram(child, X, Y, S, error);
+    if (ok)
+      combine_into(COMBINE_ADD, K, S);
+  }
+  plum_matrix_free(S);
+  if (!ok)
+    return FALSE;
+  if (empty)
+    plum_matrix_fill(K, 0.0);
+  if (Y != NULL)
+    return TRUE;
+  double *diag = g_new(double, MAX(X->rows, 1));
+  for (size_t c = 0; c < p->kernels.len; c++) {
+    if (!is_diagonal(p->kernels.items[c]))
+      continue;
+    plum_kernel_diag(p->kernels.items[c], X, diag);
+    for (size_t i = 0; i < X->rows; i++)
+      PLUM_MATRIX_AT(K, i, i) += diag[i];
+  }
+  g_free(diag);
+  return TRUE;
+}
+
 static gboolean
 list_gram(CombineOp op, const ListParams *p, const PlumMatrix *X, const PlumMatrix *Y,
           PlumMatrix *K, GError **error)
 {
+  if (op == COMBINE_ADD)
+    return sum_gram_children(p, X, Y, K, error);
   if (!plum_kernel_gram(p->kernels.items[0], X, Y, K, error))
     return FALSE;
   PlumMatrix *S = plum_matrix_new(K->rows, K->cols, error);

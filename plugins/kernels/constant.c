@@ -133,8 +133,8 @@ static const PlumParamSpec white_params[] = {
 static const PlumComponentDesc constant_components[] = {
     KERNEL_COMPONENT("constant", "constant kernel k(x, y) = v", constant_params, ConstantParams,
                      constant_vtable),
-    KERNEL_COMPONENT("white_noise", "white-noise kernel: s on the diagonal of K(X, X) only",
-                     white_params, WhiteParams, white_vtable),
+    KERNEL_COMPONENT_CAPS("white_noise", "white-noise kernel: s on the diagonal of K(X, X) only",
+                          white_params, WhiteParams, white_vtable, PLUM_CAP_KERNEL_DIAGONAL),
 };
 
 PLUM_PLUGIN_DEFINE(constant, PACKAGE_VERSION, "MIT",

@@ -87,11 +87,13 @@ void pairwise_diag(const PairwiseKernel *pk, const void *params, const PlumMatri
   }
 
 /* A kernel's PlumComponentDesc. */
-#define KERNEL_COMPONENT(cname, csummary, schema, ST, vt)                                          \
+#define KERNEL_COMPONENT_CAPS(cname, csummary, schema, ST, vt, ccaps)                              \
   {                                                                                                \
     .struct_size = sizeof(PlumComponentDesc), .kind = PLUM_KIND_KERNEL, .name = (cname),           \
     .summary = (csummary), .params = (schema), .n_params = G_N_ELEMENTS(schema),                   \
-    .params_size = sizeof(ST), .vtable = &(vt),                                                    \
+    .params_size = sizeof(ST), .vtable = &(vt), .caps = (ccaps),                                   \
   }
+#define KERNEL_COMPONENT(cname, csummary, schema, ST, vt)                                          \
+  KERNEL_COMPONENT_CAPS(cname, csummary, schema, ST, vt, 0)
 
 #endif /* PLUM_KERNELS_PAIRWISE_H */
