@@ -228,26 +228,39 @@ fit_model(const PlumModelVTable *vt, const PlumBinding *b, const Data *d, const 
   return inst;
 }
 
+typedef struct {
+  gboolean (*slot)(const void *, const PlumMatrix *, PlumMatrix *, GError **);
+  size_t cols;
+} OutputSlot;
+
+#define N_OUTPUT_SLOTS 4
+
+/* What a fitted model outputs and how wide: predict, predict_proba, predict_std, transform
+ * (slot NULL or cols 0: none). */
+static void
+output_slots(const PlumModelVTable *vt, const void *inst, OutputSlot outs[N_OUTPUT_SLOTS])
+{
+  PlumModelShape shape = {.struct_size = sizeof shape};
+  vt->shape(inst, &shape);
+  outs[0] = (OutputSlot){vt->predict, shape.n_outputs};
+  outs[1] = (OutputSlot){vt->predict_proba, shape.n_classes};
+  outs[2] = (OutputSlot){vt->predict_std, shape.n_outputs};
+  outs[3] = (OutputSlot){vt->transform, shape.n_transform};
+}
+
 /* Everything a fitted model outputs for X, one buffer after another (n x columns each). */
 static double *
 model_outputs(const PlumModelVTable *vt, const void *inst, const PlumMatrix *X, size_t *len_out,
               GError **error)
 {
-  PlumModelShape shape = {.struct_size = sizeof shape};
-  vt->shape(inst, &shape);
-  struct {
-    gboolean (*slot)(const void *, const PlumMatrix *, PlumMatrix *, GError **);
-    size_t cols;
-  } outs[] = {{vt->predict, shape.n_outputs},
-              {vt->predict_proba, shape.n_classes},
-              {vt->predict_std, shape.n_outputs},
-              {vt->transform, shape.n_transform}};
+  OutputSlot outs[N_OUTPUT_SLOTS];
+  output_slots(vt, inst, outs);
   size_t total = 0;
-  for (size_t k = 0; k < G_N_ELEMENTS(outs); k++)
+  for (size_t k = 0; k < N_OUTPUT_SLOTS; k++)
     total += outs[k].slot ? outs[k].cols * X->rows : 0;
   double *buf = g_new0(double, MAX(total, 1));
   size_t at = 0;
-  for (size_t k = 0; k < G_N_ELEMENTS(outs); k++) {
+  for (size_t k = 0; k < N_OUTPUT_SLOTS; k++) {
     if (outs[k].slot == NULL || outs[k].cols == 0)
       continue;
     PlumMatrix m = plum_matrix_view(buf + at, X->rows, outs[k].cols, 0);
@@ -259,6 +272,30 @@ model_outputs(const PlumModelVTable *vt, const void *inst, const PlumMatrix *X, 
   }
   *len_out = at;
   return buf;
+}
+
+/* A row's outputs are the same bits whatever rows are predicted with it: leaving the first row
+ * out shifts every other row (a BLAS kernel's remainder rows, a vector loop's scalar tail), as
+ * `plum predict` on other rows than the training run's evaluation does. */
+static void
+check_batch_independence(Check *ck, const PlumModelVTable *vt, const void *inst, const Data *d)
+{
+  size_t n = d->X->rows;
+  PlumMatrix rest = plum_matrix_view(PLUM_MATRIX_ROW(d->X, 1), n - 1, d->X->cols, d->X->ld);
+  OutputSlot outs[N_OUTPUT_SLOTS];
+  output_slots(vt, inst, outs);
+  gboolean ok = TRUE;
+  for (size_t k = 0; ok && k < N_OUTPUT_SLOTS; k++) {
+    size_t c = outs[k].cols;
+    if (outs[k].slot == NULL || c == 0)
+      continue;
+    PlumMatrix *A = plum_matrix_new(n, c, NULL), *B = plum_matrix_new(n - 1, c, NULL);
+    ok = outs[k].slot(inst, d->X, A, NULL) && outs[k].slot(inst, &rest, B, NULL) &&
+         memcmp(PLUM_MATRIX_ROW(A, 1), B->data, (n - 1) * c * sizeof(double)) == 0;
+    plum_matrix_free(B);
+    plum_matrix_free(A);
+  }
+  result(ck, ok, NULL, "a row's outputs do not depend on the rows predicted with it");
 }
 
 static gboolean
@@ -408,6 +445,7 @@ check_model(Check *ck, const PlumBinding *b)
   g_clear_error(&error);
   if (inst != NULL) {
     check_shapes(ck, vt, inst, &d);
+    check_batch_independence(ck, vt, inst, &d);
     check_save_load(ck, vt, b, inst, &d);
     void *again = fit_model(vt, b, &d, d.X, NULL);
     size_t n1 = 0, n2 = 0;
@@ -623,6 +661,24 @@ check_gram_gradient(Check *ck, const PlumBinding *b, const PlumMatrix *X)
   plum_matrix_free(K);
 }
 
+/* PLUM_CAP_KERNEL_DIAGONAL: K(X, X) (given) is zero off its diagonal and K(X, Y) is zero, as
+ * a sum may then add the kernel through its diagonal alone. */
+static void
+check_diagonal_kernel(Check *ck, const PlumBinding *b, const PlumMatrix *X, const PlumMatrix *Y,
+                      const PlumMatrix *K)
+{
+  PlumMatrix *C = plum_matrix_new(X->rows, Y->rows, NULL);
+  gboolean ok = plum_kernel_gram(b, X, Y, C, NULL);
+  for (size_t i = 0; ok && i < X->rows; i++) {
+    for (size_t j = 0; j < X->rows; j++)
+      ok = ok && (i == j || PLUM_MATRIX_AT(K, i, j) == 0);
+    for (size_t j = 0; j < Y->rows; j++)
+      ok = ok && PLUM_MATRIX_AT(C, i, j) == 0;
+  }
+  result(ck, ok, NULL, "diagonal kernel: zero off the diagonal of K(X, X) and on K(X, Y)");
+  plum_matrix_free(C);
+}
+
 static void
 check_kernel(Check *ck, const PlumBinding *b)
 {
@@ -647,6 +703,8 @@ check_kernel(Check *ck, const PlumBinding *b)
   for (size_t i = 0; ok && i < X->rows; i++)
     worst = fmax(worst, max_rel_diff(&diag[i], &PLUM_MATRIX_AT(K, i, i), 1));
   result(ck, ok && worst < 1e-10, NULL, "diag agrees with the Gram matrix");
+  if (plum_component_caps(plum_binding_component(b)) & PLUM_CAP_KERNEL_DIAGONAL)
+    check_diagonal_kernel(ck, b, X, Y, K);
   plum_matrix_free(K);
   g_free(diag);
   check_gram_gradient(ck, b, X);

@@ -225,13 +225,11 @@ twice(double x)
   return 2.0 * x;
 }
 
-/* Expands one switch over the links, each case a plain loop of an inlined scalar function,
- * vectorised where the function allows (exp and log through libmvec: vecmath.h). */
-#define LINK_MAP(f)                                                                                \
-  do {                                                                                             \
-    _Pragma("omp simd") for (size_t i_ = 0; i_ < n; i_++)                                          \
-      out[i_] = f(in[i_]);                                                                         \
-  } while (0)
+/* Expands one switch over the links, each case a loop of an inlined scalar function,
+ * vectorised where the function allows (exp and log through libmvec) and the same for every
+ * element wherever it sits (PLUM_VEC_MAP: a GLM's prediction must not depend on the batch).
+ * 0.5 is inside every link's domain. */
+#define LINK_MAP(f) PLUM_VEC_MAP(f, in, out, n, 0.5)
 
 #define LINK_DISPATCH(link, identity_f, log_f, logit_f, probit_f, cloglog_f, inverse_f,            \
                       inverse_squared_f, sqrt_f)                                                   \

@@ -212,6 +212,22 @@ plum_matrix_gemm(gboolean trans_a, gboolean trans_b, double alpha, const PlumMat
 }
 
 void
+plum_matrix_row_dots(double alpha, const PlumMatrix *a, const double *x, double beta, double *y,
+                     size_t incy)
+{
+  g_return_if_fail(a != NULL);
+  g_return_if_fail(fits_blasint(a->cols));
+  ptrdiff_t n = (ptrdiff_t)a->rows;
+  /* OpenBLAS's ddot orders its sum by the length alone, not by the address (checked). */
+#pragma omp parallel for schedule(static) if (a->rows * a->cols >= ((size_t)1 << 16))
+  for (ptrdiff_t i = 0; i < n; i++) {
+    double dot = cblas_ddot((blasint)a->cols, PLUM_MATRIX_ROW(a, i), 1, x, 1);
+    double *yi = y + (size_t)i * incy;
+    *yi = alpha * dot + (beta == 0 ? 0.0 : beta * *yi);
+  }
+}
+
+void
 plum_matrix_gemv(gboolean trans, double alpha, const PlumMatrix *a, const double *x, double beta,
                  double *y)
 {

@@ -28,4 +28,30 @@ extern double log(double);
 #define PLUM_VEC_CLONES
 #endif
 
+/* Elements per chunk of a position-independent loop. A vectorised loop's scalar remainder
+ * rounds differently from its vector body (libm and libmvec differ in the last bits), so an
+ * element's result would depend on where it sits in the array: a prediction would change with
+ * the batch around it. Loops that compute predictions run in whole chunks instead, the last
+ * one padded (PLUM_VEC_MAP). 8 is a whole number of vectors for SSE2 and AVX2 alike. */
+#define PLUM_VEC_CHUNK 8
+
+/* out[i] = F(in[i]) for i in [0, n), every element through the vector path; in and out may be
+ * the same array; PAD is a harmless input for F (the padding lanes are discarded). */
+#define PLUM_VEC_MAP(F, in, out, n, PAD)                                                           \
+  do {                                                                                             \
+    size_t full_ = (n) - (n) % PLUM_VEC_CHUNK;                                                     \
+    for (size_t c_ = 0; c_ < full_; c_ += PLUM_VEC_CHUNK) {                                        \
+      _Pragma("omp simd") for (size_t j_ = 0; j_ < PLUM_VEC_CHUNK; j_++)                           \
+        (out)[c_ + j_] = F((in)[c_ + j_]);                                                         \
+    }                                                                                              \
+    if (full_ < (n)) {                                                                             \
+      double a_[PLUM_VEC_CHUNK], r_[PLUM_VEC_CHUNK];                                               \
+      for (size_t j_ = 0; j_ < PLUM_VEC_CHUNK; j_++)                                               \
+        a_[j_] = full_ + j_ < (n) ? (in)[full_ + j_] : (PAD);                                      \
+      _Pragma("omp simd") for (size_t j_ = 0; j_ < PLUM_VEC_CHUNK; j_++) r_[j_] = F(a_[j_]);       \
+      for (size_t j_ = 0; full_ + j_ < (n); j_++)                                                  \
+        (out)[full_ + j_] = r_[j_];                                                                \
+    }                                                                                              \
+  } while (0)
+
 #endif /* PLUM_VECMATH_H */

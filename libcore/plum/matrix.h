@@ -50,6 +50,12 @@ gboolean plum_matrix_check_shape(const PlumMatrix *m, size_t rows, size_t cols, 
 /* C = alpha * op(A) op(B) + beta * C through cblas_dgemm; shapes are checked. */
 gboolean plum_matrix_gemm(gboolean trans_a, gboolean trans_b, double alpha, const PlumMatrix *a,
                           const PlumMatrix *b, double beta, PlumMatrix *c, GError **error);
+/* y[i * incy] = alpha * a_iᵀ x + beta * y[i * incy] for each row a_i of A, every row's sum
+ * taken the same way wherever the row sits. Use it for predictions: dgemv's kernels sum a group
+ * of rows and the rows left over differently, so a row's score would change in its last bits
+ * with the rows predicted beside it. Parallel over rows. */
+void plum_matrix_row_dots(double alpha, const PlumMatrix *a, const double *x, double beta,
+                          double *y, size_t incy);
 /* y = alpha * op(A) x + beta * y through cblas_dgemv (x and y are contiguous vectors). */
 void plum_matrix_gemv(gboolean trans, double alpha, const PlumMatrix *a, const double *x,
                       double beta, double *y);

@@ -285,10 +285,19 @@ log_prob_block(const Mixture *m, const PlumMatrix *X, size_t first, size_t rows,
               (int)width, m->w_diag, (int)k, 0.0, L, (int)k);
 }
 
+/* exp(t), given as 0 below −746 (where it is 0 in double precision) without asking exp, whose
+ * vector form is slow far outside its range. */
+static inline double
+exp_or_zero(double t)
+{
+  double e = exp(t < -746.0 ? 0.0 : t);
+  return t < -746.0 ? 0.0 : e;
+}
+
 /* Adds the offsets to L (rows x k, rows <= CLUSTERING_BLOCK_ROWS) and turns each row into
- * responsibilities, its log-sum-exp into norm[i]. The exponentials are one vectorised loop over
- * the block (plugins/vecmath.h); exp of anything below −746 is 0 in double precision, and is
- * given as 0 without asking exp, whose vector form is slow far outside its range. */
+ * responsibilities, its log-sum-exp into norm[i]. The exponentials and logs are vectorised
+ * loops over the block, each element computed the same way wherever it sits (vecmath.h), so
+ * predict_proba does not depend on the rows predicted beside a row. */
 PLUM_VEC_CLONES static void
 normalise_block(const double *offset, double *L, size_t rows, size_t k, double *norm)
 {
@@ -303,11 +312,7 @@ normalise_block(const double *offset, double *L, size_t rows, size_t k, double *
       row[c] -= top;
     norm[i] = top;
   }
-#pragma omp simd
-  for (size_t i = 0; i < rows * k; i++) {
-    double t = L[i], e = exp(t < -746.0 ? 0.0 : t);
-    L[i] = t < -746.0 ? 0.0 : e;
-  }
+  PLUM_VEC_MAP(exp_or_zero, L, L, rows * k, 0.0);
   for (size_t i = 0; i < rows; i++) {
     double *row = L + i * k, total = 0;
     for (size_t c = 0; c < k; c++)
@@ -317,9 +322,9 @@ normalise_block(const double *offset, double *L, size_t rows, size_t k, double *
       row[c] *= scale;
     sum[i] = total;
   }
-#pragma omp simd
+  PLUM_VEC_MAP(log, sum, sum, rows, 1.0);
   for (size_t i = 0; i < rows; i++)
-    norm[i] += log(sum[i]);
+    norm[i] += sum[i];
 }
 
 /* Adds the block's responsibilities R (rows x k) to stats: Σ r, then Σ r x (and Σ r x²). */

@@ -50,6 +50,10 @@
 #define JITTER_TRIES 7
 /* A predict block holds at most this many entries of k(X*, X). */
 #define PREDICT_BLOCK_ENTRIES ((size_t)1 << 22)
+/* dtrsm solves a last, partial tile of rows by other code than whole ones, so a test point's
+ * variance would change in its last bits with the number of points predicted with it; blocks
+ * are padded with zero rows to a multiple of this (a whole number of OpenBLAS's tiles). */
+#define PREDICT_ROW_ALIGN ((size_t)16)
 
 typedef enum {
   MEAN_ZERO = 0,
@@ -763,18 +767,22 @@ block_mean(const Gp *self, const PlumMatrix *Xb, const PlumMatrix *Ks, double *m
   const Targets *t = &self->targets;
   for (size_t i = 0; i < Xb->rows; i++)
     mean[i] = t->prior[0];
-  plum_matrix_gemv(FALSE, 1.0, Xb, t->prior + 1, 1.0, mean);
-  plum_matrix_gemv(FALSE, t->scale, Ks, self->alpha, 1.0, mean);
+  /* row by row, so a point's prediction does not depend on the points beside it */
+  plum_matrix_row_dots(1.0, Xb, t->prior + 1, 1.0, mean, 1);
+  plum_matrix_row_dots(t->scale, Ks, self->alpha, 1.0, mean, 1);
 }
 
-/* sd = s √(k(x, x) − ‖L⁻¹k‖²); Ks is overwritten by (L⁻¹ Ksᵀ)ᵀ. */
+/* sd = s √(k(x, x) − ‖L⁻¹k‖²); Ks (rows padded to PREDICT_ROW_ALIGN, the block's first) is
+ * overwritten by (L⁻¹ Ksᵀ)ᵀ. */
 static void
 block_std(const Gp *self, const PlumMatrix *Xb, PlumMatrix *Ks, double *sd)
 {
-  size_t m = Xb->rows, n = self->X->rows;
+  size_t m = Xb->rows, n = self->X->rows, padded = Ks->rows;
+  for (size_t i = m; i < padded; i++)
+    memset(PLUM_MATRIX_ROW(Ks, i), 0, n * sizeof(double));
   plum_kernel_diag(self->kernel, Xb, sd);
-  cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)m, (int)n, 1.0,
-              self->L->data, (int)self->L->ld, Ks->data, (int)Ks->ld);
+  cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, (int)padded, (int)n,
+              1.0, self->L->data, (int)self->L->ld, Ks->data, (int)Ks->ld);
   for (size_t i = 0; i < m; i++) {
     const double *v = PLUM_MATRIX_ROW(Ks, i);
     double var = sd[i] - cblas_ddot((int)n, v, 1, v, 1);
@@ -788,9 +796,11 @@ posterior(const Gp *self, const PlumMatrix *X, gboolean want_std, PlumMatrix *ou
 {
   if (!check_predict(self, X, out, error))
     return FALSE;
-  size_t n = self->X->rows, block = MAX(PREDICT_BLOCK_ENTRIES / n, 1);
-  PlumMatrix *Ks = plum_matrix_new(MIN(block, MAX(X->rows, 1)), n, error);
-  double *col = g_new(double, MIN(block, MAX(X->rows, 1)));
+  size_t n = self->X->rows, align = PREDICT_ROW_ALIGN;
+  size_t block = MAX(PREDICT_BLOCK_ENTRIES / n / align, 1) * align;
+  size_t rows = MIN(block, MAX(X->rows, 1));
+  PlumMatrix *Ks = plum_matrix_new((rows + align - 1) / align * align, n, error);
+  double *col = g_new(double, rows);
   gboolean ok = Ks != NULL;
   for (size_t start = 0; ok && start < X->rows; start += block) {
     size_t m = MIN(block, X->rows - start);
@@ -798,8 +808,9 @@ posterior(const Gp *self, const PlumMatrix *X, gboolean want_std, PlumMatrix *ou
     ok = plum_kernel_gram(self->kernel, &Xb, self->X, &Kb, error);
     if (!ok)
       break;
+    PlumMatrix Kp = plum_matrix_rows(Ks, 0, (m + align - 1) / align * align);
     if (want_std)
-      block_std(self, &Xb, &Kb, col);
+      block_std(self, &Xb, &Kp, col);
     else
       block_mean(self, &Xb, &Kb, col);
     for (size_t i = 0; i < m; i++)

@@ -839,7 +839,10 @@ glm_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError *
       !plum_matrix_check_shape(out, X->rows, 1, "predictions", error))
     return FALSE;
   double *eta = g_new(double, X->rows);
-  linear_predictor(X, self->theta, TRUE, eta);
+  /* row by row, so a row's prediction does not depend on the rows beside it */
+  for (size_t i = 0; i < X->rows; i++)
+    eta[i] = self->theta[X->cols];
+  plum_matrix_row_dots(1.0, X, self->theta, 1.0, eta, 1);
   self->fam->linkinv(self->fam_params, eta, eta, X->rows);
   cblas_dcopy((int)X->rows, eta, 1, out->data, (int)out->ld);
   g_free(eta);

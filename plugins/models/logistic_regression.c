@@ -211,6 +211,21 @@ scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t 
                 X->data, (int)X->ld, coef, (int)k, 1.0, S, (int)ld);
 }
 
+/* scores() for predictions: a sigmoid model's score of a row does not depend on the rows
+ * predicted beside it (plum_matrix_row_dots; dgemm's per-element sums are position-free). */
+static void
+predict_scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t k,
+               double *S, size_t ld)
+{
+  if (k > 1) {
+    scores(X, coef, intercept, k, S, ld);
+    return;
+  }
+  for (size_t i = 0; i < X->rows; i++)
+    S[i * ld] = intercept ? intercept[0] : 0.0;
+  plum_matrix_row_dots(1.0, X, coef, 1.0, S, ld);
+}
+
 /* G (d x k) = Xᵀ R + beta G, R m x k compact. */
 static void
 xt_residual(const PlumMatrix *X, const double *R, size_t k, double beta, double *G)
@@ -769,7 +784,7 @@ logreg_predict_proba(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out,
     return TRUE;
   /* Scores go straight into the output: column 1 for a sigmoid, every column for a softmax. */
   double *S = self->k == 1 ? out->data + 1 : out->data;
-  scores(X, self->coef, self->intercept, self->k, S, out->ld);
+  predict_scores(X, self->coef, self->intercept, self->k, S, out->ld);
   for (size_t i = 0; i < X->rows; i++) {
     double *row = PLUM_MATRIX_ROW(out, i);
     if (self->k == 1) {
@@ -791,7 +806,7 @@ logreg_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GErro
     return FALSE;
   size_t k = self->k;
   double *S = g_new(double, X->rows *k);
-  scores(X, self->coef, self->intercept, k, S, k);
+  predict_scores(X, self->coef, self->intercept, k, S, k);
   for (size_t i = 0; i < X->rows; i++) {
     const double *s = S + i * k;
     size_t best = k == 1 && s[0] > 0 ? 1 : 0;
