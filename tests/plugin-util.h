@@ -7,6 +7,7 @@
 #ifndef PLUM_TESTS_PLUGIN_UTIL_H
 #define PLUM_TESTS_PLUGIN_UTIL_H
 
+#include <math.h>
 #include <plum/plum.h>
 
 /* Binds `KEY: YAML` as a component of `kind`; NULL with the binder's error when refused. */
@@ -48,6 +49,17 @@ test_model_clear(TestModel *m)
 {
   m->vt->destroy(m->self);
   plum_binding_free(m->binding);
+}
+
+/* A real value a fit report (or any state) must hold. */
+static inline double
+report_real(const PlumState *report, const char *name)
+{
+  GError *error = NULL;
+  double v = NAN;
+  g_assert_true(plum_state_get_real(report, name, &v, &error));
+  g_assert_no_error(error);
+  return v;
 }
 
 #endif /* PLUM_TESTS_PLUGIN_UTIL_H */

@@ -452,16 +452,6 @@ model_reload(const Model *m, Model *copy)
   plum_state_free(state);
 }
 
-static double
-report_real(const Model *m, const char *name)
-{
-  GError *error = NULL;
-  double v = NAN;
-  g_assert_true(plum_state_get_real(m->report, name, &v, &error));
-  g_assert_no_error(error);
-  return v;
-}
-
 static gint64
 report_int(const Model *m, const char *name)
 {
@@ -587,7 +577,7 @@ test_kmeans_reference(gconstpointer data)
   double *labels = g_new(double, n);
   model_predict(&m, X, labels);
   assert_labels("labels", labels, c->labels, n);
-  double inertia = report_real(&m, "inertia");
+  double inertia = report_real(m.report, "inertia");
   assert_close("inertia", &inertia, c->inertia, 1, 1e-8);
   g_assert_cmpint(report_int(&m, "n_iter"), ==, c->n_iter[0]);
   g_assert_cmpint(report_int(&m, "converged"), ==, (size_t)c->n_iter[0] < c->max_iter);
@@ -658,7 +648,7 @@ test_kmeans_random_inits(void)
       Model m;
       model_init(&m, yaml);
       model_fit(&m, X, 42);
-      inertia[r] = report_real(&m, "inertia");
+      inertia[r] = report_real(m.report, "inertia");
       double check = inertia_of(&m, X);
       assert_close(inits[i], &check, &inertia[r], 1, 1e-10);
       model_clear(&m);
@@ -693,7 +683,7 @@ test_kmeans_far_from_origin(void)
     model_fit(&m, X, 1);
     model_predict(&m, X, labels);
     assert_labels("labels", labels, km_first_labels, n);
-    double inertia = report_real(&m, "inertia");
+    double inertia = report_real(m.report, "inertia");
     assert_close("inertia", &inertia, km_first_inertia, 1, 1e-8);
     PlumState *state = plum_state_new();
     g_assert_true(m.vt->save(m.self, state, &error));
@@ -726,7 +716,7 @@ test_kmeans_elkan_restarts(void)
       model_init(&m, yaml);
       model_fit(&m, X, 9);
       model_predict(&m, X, labels[a]);
-      inertia[a] = report_real(&m, "inertia");
+      inertia[a] = report_real(m.report, "inertia");
       model_clear(&m);
       g_free(yaml);
     }
@@ -779,7 +769,7 @@ test_gmm_reference(gconstpointer data)
   const char *names[] = {"log_likelihood", "lower_bound", "bic", "aic"};
   const double *want[] = {c->score, c->lower_bound, c->bic, c->aic};
   for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-    double got = report_real(&m, names[i]);
+    double got = report_real(m.report, names[i]);
     assert_close(names[i], &got, want[i], 1, 1e-6);
   }
   g_assert_cmpint(report_int(&m, "n_iter"), ==, c->n_iter[0]);
@@ -825,8 +815,8 @@ test_gmm_random_inits(void)
       Model m;
       model_init(&m, yaml);
       model_fit(&m, clusters->X, 7);
-      bound[r] = report_real(&m, "lower_bound");
-      g_assert_true(isfinite(report_real(&m, "log_likelihood")));
+      bound[r] = report_real(m.report, "lower_bound");
+      g_assert_true(isfinite(report_real(m.report, "log_likelihood")));
       model_clear(&m);
       g_free(yaml);
     }

@@ -318,16 +318,6 @@ assert_coef(const Model *m, size_t rows, size_t cols, const double *coef, const 
   plum_state_free(state);
 }
 
-static double
-report_real(const PlumState *report, const char *name)
-{
-  GError *error = NULL;
-  double v = NAN;
-  g_assert_true(plum_state_get_real(report, name, &v, &error));
-  g_assert_no_error(error);
-  return v;
-}
-
 /* Fits `yaml` on ds and expects an error of domain/code whose message contains `needle`. */
 static void
 assert_fit_fails(const char *yaml, const PlumFitData *fd, GQuark domain, int code,

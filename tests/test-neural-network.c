@@ -22,6 +22,8 @@
 
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 static PlumRegistry *registry;
 
 /* Helpers ------------------------------------------------------------------------------------ */
@@ -592,16 +594,6 @@ test_early_stopping(void)
   plum_state_free(report);
   model_clear(&m);
   problem_clear(&p);
-}
-
-static double
-report_real(const PlumState *report, const char *name)
-{
-  GError *error = NULL;
-  double v = NAN;
-  g_assert_true(plum_state_get_real(report, name, &v, &error));
-  g_assert_no_error(error);
-  return v;
 }
 
 /* Fits with a progress line per epoch, written to a temporary file in place of stderr; returns

@@ -20,6 +20,8 @@
 #include <plum/config.h>
 #include <plum/plum.h>
 
+#include "plugin-util.h"
+
 #define N_MAX 16 /* parameters of the largest test objective */
 
 static const char *const optimizers[] = {"sgd",   "adagrad", "rmsprop", "adam",
@@ -799,16 +801,6 @@ test_early_stopping(gconstpointer data)
   g_assert_cmpmem(theta, s.d * sizeof *theta, v.seen[3], s.d * sizeof *theta);
   g_free(yaml);
   data_clear(&s);
-}
-
-static double
-report_real(const PlumState *report, const char *name)
-{
-  GError *error = NULL;
-  double v = NAN;
-  g_assert_true(plum_state_get_real(report, name, &v, &error));
-  g_assert_no_error(error);
-  return v;
 }
 
 /* Early stopping shows each iteration's validation score and second measure beside the loss
