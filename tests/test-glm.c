@@ -690,6 +690,13 @@ check_early_stopping(const char *yaml, PlumDataset *ds, size_t n_classes)
   gint64 n_iter = 0;
   g_assert_true(plum_state_get_int(report, "n_iter", &n_iter, &error));
   g_assert_cmpint(n_iter, ==, 3);
+  /* the monitor reports the best held-out score and when it came (the model passes the report) */
+  double best = report_real(report, "val_best_loss");
+  g_assert_true(isfinite(best) && best > 0);
+  gint64 best_iter = -1;
+  g_assert_true(plum_state_get_int(report, "val_best_iter", &best_iter, &error));
+  g_assert_cmpint(best_iter, >=, 0);
+  g_assert_cmpint(best_iter, <=, n_iter);
 
   PlumMatrix X_narrow = X_val;
   X_narrow.cols--;

@@ -715,8 +715,10 @@ static gboolean
 fit_optimizer(GlmProblem *pb, const PlumFitData *data, double *theta, GError **error)
 {
   PlumObjective obj = objective_of(pb), val = {0};
-  PlumOptimContext octx = {
-      .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  PlumOptimContext octx = {.struct_size = sizeof octx,
+                           .rng = data->rng,
+                           .progress = data->progress,
+                           .report = data->report};
   if (data->X_val) {
     GlmProblem *val_pb = problem_new(pb->self, data->X_val, data->y_val, NULL, 0.0, error);
     if (val_pb == NULL)

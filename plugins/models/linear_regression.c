@@ -556,8 +556,10 @@ fit_optimizer(LinReg *self, const PlumFitData *data, GError **error)
   PlumObjective obj, val = {0};
   objective_init(data->X, data->y, data->sample_weight, self->params->alpha,
                  self->params->fit_intercept, &obj);
-  PlumOptimContext octx = {
-      .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  PlumOptimContext octx = {.struct_size = sizeof octx,
+                           .rng = data->rng,
+                           .progress = data->progress,
+                           .report = data->report};
   if (data->X_val) {
     objective_init(data->X_val, data->y_val, NULL, 0, self->params->fit_intercept, &val);
     octx.validate = validate_score;

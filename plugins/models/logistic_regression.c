@@ -659,8 +659,10 @@ fit_optimizer(LogReg *self, const PlumFitData *data, GError **error)
 {
   PlumObjective obj, val = {0};
   objective_of_fit_data(data, self->params, &obj);
-  PlumOptimContext octx = {
-      .struct_size = sizeof octx, .rng = data->rng, .progress = data->progress};
+  PlumOptimContext octx = {.struct_size = sizeof octx,
+                           .rng = data->rng,
+                           .progress = data->progress,
+                           .report = data->report};
   if (data->X_val) {
     objective_init(data->X_val, data->y_val, NULL, data->n_classes, self->params, 0.0, &val);
     octx.validate = linmodel_validate_mean;
