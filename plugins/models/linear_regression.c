@@ -128,6 +128,10 @@ linear_apply(const PlumMatrix *X, const double *coef, const double *intercept, s
     else
       memset(row, 0, t * sizeof *row);
   }
+  if (t == 1) { /* one target: a dot per row; dgemm would pack X for a single column */
+    plum_matrix_row_dots(1.0, X, coef, 1.0, out, ld_out);
+    return;
+  }
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)X->rows, (int)t, (int)X->cols, 1.0,
               X->data, (int)X->ld, coef, (int)t, 1.0, out, (int)ld_out);
 }

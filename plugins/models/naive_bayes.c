@@ -34,6 +34,9 @@
 
 /* Rows per block when a block of binarised rows goes through GEMM. */
 #define NB_ROW_BLOCK 512
+/* Threads for the Gaussian joint likelihood from about a millisecond's work (n d k terms): a
+ * smaller split saves less than one descheduled thread at the barrier costs on a busy machine. */
+#define NB_PARALLEL_MIN ((size_t)1 << 22)
 /* sklearn 1.2's _ALPHA_MIN: smaller alpha values are clamped to it there, refused here. */
 #define NB_ALPHA_MIN 1e-10
 /* np.isclose(sum(priors), 1): |sum − 1| <= 1e-8 + 1e-5. */
@@ -552,7 +555,7 @@ static void
 gaussian_joint(const NaiveBayes *self, const PlumMatrix *X, double *jll)
 {
   size_t n = X->rows, d = self->n_features, k = self->n_classes;
-#pragma omp parallel for schedule(static) if (n * d * k > 100000)
+#pragma omp parallel for schedule(static) if (n * d * k > NB_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++) {
     const double *x = PLUM_MATRIX_ROW(X, i);
     double *acc = jll + i * k;
