@@ -18,6 +18,8 @@
 #include <math.h>
 #include <plum/plugin.h>
 
+#include "vecmath.h"
+
 /* Elements worth splitting across threads; below this the fork costs more than the loop. */
 #define ACTIVATION_PARALLEL_MIN 65536
 
@@ -237,12 +239,13 @@ gelu_bwd(const void *params, const double *z, const double *a, const double *da,
 }
 
 /* e^(z − max z) / Σ e^(z − max z) over the row. */
-static void
+PLUM_VEC_CLONES static void
 softmax_fwd(const void *params, const double *z, double *a, size_t n)
 {
   double top = -INFINITY, total = 0;
   for (size_t j = 0; j < n; j++)
     top = fmax(top, z[j]);
+#pragma omp simd reduction(+ : total)
   for (size_t j = 0; j < n; j++) {
     a[j] = exp(z[j] - top);
     total += a[j];

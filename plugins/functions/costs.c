@@ -27,6 +27,8 @@
 #include <math.h>
 #include <plum/plugin.h>
 
+#include "vecmath.h"
+
 typedef double (*CostRow)(const void *params, const double *p, const double *t, double *g,
                           size_t n);
 /* Fails, naming `cost` and row i, when the row is outside the cost's domain. */
@@ -104,7 +106,9 @@ huber_row(const void *params, const double *p, const double *t, double *g, size_
 static inline double
 clip_probability(double p)
 {
-  return fmin(fmax(p, DBL_EPSILON), 1.0 - DBL_EPSILON);
+  /* selects, so row loops vectorise; NaN becomes DBL_EPSILON as through fmax */
+  double lo = p > DBL_EPSILON ? p : DBL_EPSILON;
+  return lo < 1.0 - DBL_EPSILON ? lo : 1.0 - DBL_EPSILON;
 }
 
 static double
@@ -120,15 +124,17 @@ bce_row(const void *params, const double *p, const double *t, double *g, size_t 
   return total;
 }
 
-static double
+PLUM_VEC_CLONES static double
 cce_row(const void *params, const double *p, const double *t, double *g, size_t n)
 {
   double total = 0;
-  for (size_t j = 0; j < n; j++) {
-    double q = clip_probability(p[j]);
-    total -= t[j] * log(q);
-    if (g)
-      g[j] = -t[j] / q;
+#pragma omp simd reduction(- : total)
+  for (size_t j = 0; j < n; j++)
+    total -= t[j] * log(clip_probability(p[j]));
+  if (g) {
+#pragma omp simd
+    for (size_t j = 0; j < n; j++)
+      g[j] = -t[j] / clip_probability(p[j]);
   }
   return total;
 }
