@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -108,6 +109,25 @@ test_finite(void)
   /* the part of a strided view outside it is not looked at */
   PlumMatrix left = plum_matrix_view(data, 2, 1, 3);
   g_assert_true(plum_matrix_all_finite(&left, NULL, NULL));
+
+  /* large matrices are probed span by span: the first bad element is found wherever it is,
+   * contiguous or strided, and -0 and huge values are finite */
+  PlumMatrix *big = plum_matrix_new(3001, 7, NULL);
+  plum_matrix_fill(big, -0.0);
+  PLUM_MATRIX_AT(big, 0, 0) = DBL_MAX;
+  g_assert_true(plum_matrix_all_finite(big, NULL, NULL));
+  PLUM_MATRIX_AT(big, 3000, 6) = -INFINITY;
+  PLUM_MATRIX_AT(big, 1234, 5) = NAN;
+  g_assert_false(plum_matrix_all_finite(big, &row, &col));
+  g_assert_cmpuint(row, ==, 1234);
+  g_assert_cmpuint(col, ==, 5);
+  PlumMatrix strided = plum_matrix_view(big->data, 3001, 5, 7); /* columns 0-4 only */
+  g_assert_true(plum_matrix_all_finite(&strided, NULL, NULL));
+  PLUM_MATRIX_AT(big, 2999, 4) = INFINITY;
+  g_assert_false(plum_matrix_all_finite(&strided, &row, &col));
+  g_assert_cmpuint(row, ==, 2999);
+  g_assert_cmpuint(col, ==, 4);
+  plum_matrix_free(big);
 }
 
 static void
