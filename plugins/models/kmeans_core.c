@@ -26,6 +26,7 @@
 #include <cblas.h>
 
 #include "clustering.h"
+#include "vecmath.h"
 #include "kmeans_core.h"
 
 /* Lloyd's GEMM works on this many rows at a time: large enough that OpenBLAS's fixed cost per
@@ -69,32 +70,137 @@ squared_distance(const double *a, const double *b, size_t d)
   return s;
 }
 
+/* The centres as the nearest-centre search reads them: their squared norms and, for few
+ * centres, Cᵀ (d x width, zero-padded to the kernel's width). */
+typedef struct {
+  const double *C; /* k x d */
+  size_t k, d, width;
+  double *c_sq; /* k */
+  double *Ct;   /* d x width, or NULL: GEMM */
+} Centres;
+
+/* Up to this many centres, a row's products with every centre are kept in vector registers
+ * (Cᵀ read from L1) instead of going through GEMM, which for so few centres spends as long
+ * packing each block of X as multiplying it. */
+#define KMEANS_SMALL_K 8
+
 static void
-squared_norms(const double *C, size_t k, size_t d, double *out)
+centres_init(Centres *cs, const double *C, size_t k, size_t d)
 {
+  *cs = (Centres){.C = C, .k = k, .d = d, .c_sq = g_new(double, k)};
   for (size_t c = 0; c < k; c++)
-    out[c] = cblas_ddot((int)d, C + c * d, 1, C + c * d, 1);
+    cs->c_sq[c] = cblas_ddot((int)d, C + c * d, 1, C + c * d, 1);
+  if (k > KMEANS_SMALL_K)
+    return;
+  cs->width = KMEANS_SMALL_K;
+  cs->Ct = g_new0(double, d * cs->width);
+  for (size_t c = 0; c < k; c++)
+    for (size_t j = 0; j < d; j++)
+      cs->Ct[j * cs->width + c] = C[c * d + j];
 }
 
-/* labels[0..rows) of the rows X (ld apart) by ‖c‖² − 2xᵀc; D is rows x k scratch. The GEMM
- * writes −2xᵀc column-major (so OpenBLAS packs X by its cheaper path); adding ‖c‖² afterwards
- * rounds exactly as adding it through beta = 1 would, without reading D first. */
 static void
-nearest_block(const double *X, size_t ld, size_t rows, size_t d, const double *C,
-              const double *c_sq, size_t k, double *D, int *labels)
+centres_clear(Centres *cs)
 {
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)rows, (int)k, (int)d, -2.0, X, (int)ld,
-              C, (int)d, 0.0, D, (int)rows);
-  for (size_t i = 0; i < rows; i++) {
-    double best_dist = c_sq[0] + D[i];
-    int best = 0;
-    for (size_t c = 1; c < k; c++) {
-      double dist = c_sq[c] + D[c * rows + i];
-      best = dist < best_dist ? (int)c : best;
-      best_dist = dist < best_dist ? dist : best_dist;
-    }
-    labels[i] = best;
+  g_free(cs->c_sq);
+  g_free(cs->Ct);
+}
+
+/* The nearest of the first k centres by ‖c‖² + dist[c], dist[c] = −2xᵀc; ties go to the lower
+ * index. */
+static int
+argmin_centre(const double *c_sq, const double *dist, size_t stride, size_t k)
+{
+  double best_dist = c_sq[0] + dist[0];
+  int best = 0;
+  for (size_t c = 1; c < k; c++) {
+    double t = c_sq[c] + dist[c * stride];
+    best = t < best_dist ? (int)c : best;
+    best_dist = t < best_dist ? t : best_dist;
   }
+  return best;
+}
+
+/* Four doubles (GCC/clang vector extension: AVX registers in the AVX2 clone, SSE pairs in the
+ * baseline one). */
+typedef double V4 __attribute__((vector_size(4 * sizeof(double))));
+
+/* A macro, not a function: a function returning V4 would change ABI between the clones. */
+#define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(V4))
+
+/* The ‖c‖² − 2xᵀc argmin of one row from its products in two vectors. */
+static inline int
+nearest_of(const Centres *cs, V4 lo, V4 hi)
+{
+  double dist[KMEANS_SMALL_K];
+  lo *= -2.0;
+  hi *= -2.0;
+  memcpy(dist, &lo, sizeof lo);
+  memcpy(dist + 4, &hi, sizeof hi);
+  return argmin_centre(cs->c_sq, dist, 1, cs->k);
+}
+
+/* labels of four rows of X (ld apart) against up to 8 centres: 4 rows x 8 products in eight
+ * named vector accumulators (registers; -O2 would not unroll a loop over the rows), summed
+ * over the features in order as GEMM does. */
+G_ALWAYS_INLINE static inline void
+nearest_four(const Centres *cs, const double *X, size_t ld, int *labels)
+{
+  V4 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0}, l3 = {0}, h3 = {0};
+  const double *x0 = X, *x1 = X + ld, *x2 = X + 2 * ld, *x3 = X + 3 * ld;
+  for (size_t j = 0; j < cs->d; j++) {
+    V4 lo, hi;
+    V4_LOAD(lo, cs->Ct + j * KMEANS_SMALL_K);
+    V4_LOAD(hi, cs->Ct + j * KMEANS_SMALL_K + 4);
+    l0 += x0[j] * lo;
+    h0 += x0[j] * hi;
+    l1 += x1[j] * lo;
+    h1 += x1[j] * hi;
+    l2 += x2[j] * lo;
+    h2 += x2[j] * hi;
+    l3 += x3[j] * lo;
+    h3 += x3[j] * hi;
+  }
+  labels[0] = nearest_of(cs, l0, h0);
+  labels[1] = nearest_of(cs, l1, h1);
+  labels[2] = nearest_of(cs, l2, h2);
+  labels[3] = nearest_of(cs, l3, h3);
+}
+
+/* labels of rows X (ld apart) against up to 8 centres, four rows at a time (independent
+ * accumulators hide the adds' latency); the last rows go through a zero-padded copy. */
+PLUM_VEC_CLONES static void
+nearest_rows_small(const Centres *cs, const double *X, size_t ld, size_t rows, int *labels)
+{
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4)
+    nearest_four(cs, X + i * ld, ld, labels + i);
+  if (i == rows)
+    return;
+  size_t left = rows - i;
+  double *pad = g_new0(double, 4 * cs->d);
+  int pad_labels[4];
+  for (size_t g = 0; g < left; g++)
+    memcpy(pad + g * cs->d, X + (i + g) * ld, cs->d * sizeof *pad);
+  nearest_four(cs, pad, cs->d, pad_labels);
+  memcpy(labels + i, pad_labels, left * sizeof *labels);
+  g_free(pad);
+}
+
+/* labels[0..rows) of the rows X (ld apart) by ‖c‖² − 2xᵀc; D is rows x k scratch for the GEMM
+ * path, which writes −2xᵀc column-major (so OpenBLAS packs X by its cheaper path); adding ‖c‖²
+ * afterwards rounds exactly as adding it through beta = 1 would, without reading D first. */
+static void
+nearest_block(const Centres *cs, const double *X, size_t ld, size_t rows, double *D, int *labels)
+{
+  if (cs->Ct != NULL) {
+    nearest_rows_small(cs, X, ld, rows, labels);
+    return;
+  }
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)rows, (int)cs->k, (int)cs->d, -2.0, X,
+              (int)ld, cs->C, (int)cs->d, 0.0, D, (int)rows);
+  for (size_t i = 0; i < rows; i++)
+    labels[i] = argmin_centre(cs->c_sq, D + i, rows, cs->k);
 }
 
 void
@@ -102,20 +208,20 @@ kmeans_core_assign(const PlumMatrix *X, const double *centers, size_t k, int *la
 {
   size_t n = X->rows, d = X->cols;
   size_t n_blocks = (n + CLUSTERING_BLOCK_ROWS - 1) / CLUSTERING_BLOCK_ROWS;
-  double *c_sq = g_new(double, k);
-  squared_norms(centers, k, d, c_sq);
+  Centres cs;
+  centres_init(&cs, centers, k, d);
 #pragma omp parallel if (n_blocks > 1)
   {
     double *D = g_new(double, CLUSTERING_BLOCK_ROWS *k);
 #pragma omp for schedule(static)
     for (size_t b = 0; b < n_blocks; b++) {
       size_t first = b * CLUSTERING_BLOCK_ROWS;
-      nearest_block(PLUM_MATRIX_ROW(X, first), X->ld, MIN(CLUSTERING_BLOCK_ROWS, n - first), d,
-                    centers, c_sq, k, D, labels + first);
+      nearest_block(&cs, PLUM_MATRIX_ROW(X, first), X->ld, MIN(CLUSTERING_BLOCK_ROWS, n - first),
+                    D, labels + first);
     }
     g_free(D);
   }
-  g_free(c_sq);
+  centres_clear(&cs);
 }
 
 /* Run setup ------------------------------------------------------------------------------------ */
@@ -255,8 +361,8 @@ static void
 lloyd_step(Run *r, gboolean update)
 {
   size_t k = r->k, d = r->d;
-  double *c_sq = g_new(double, k);
-  squared_norms(r->centers, k, d, c_sq);
+  Centres cs;
+  centres_init(&cs, r->centers, k, d);
 #pragma omp parallel if (r->parts.n_parts > 1)
   {
     double *D = g_new(double, KMEANS_BLOCK_ROWS *k);
@@ -269,14 +375,14 @@ lloyd_step(Run *r, gboolean update)
       for (size_t first = clustering_part_begin(&r->parts, p); first < end;
            first += KMEANS_BLOCK_ROWS) {
         size_t rows = MIN(KMEANS_BLOCK_ROWS, end - first);
-        nearest_block(row_of(r, first), r->ld, rows, d, r->centers, c_sq, k, D, r->labels + first);
+        nearest_block(&cs, row_of(r, first), r->ld, rows, D, r->labels + first);
         if (update)
           accumulate(r, first, first + rows, sums);
       }
     }
     g_free(D);
   }
-  g_free(c_sq);
+  centres_clear(&cs);
   if (update)
     finish_update(r);
 }
