@@ -17,7 +17,7 @@
 
 #include <math.h>
 
-#if defined(HAVE_LIBMVEC) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+#if defined(HAVE_LIBMVEC) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&    \
     defined(_OPENMP)
 #pragma omp declare simd notinbranch
 extern double exp(double);

@@ -19,8 +19,7 @@ test_bind(const PlumRegistry *reg, PlumComponentKind kind, const char *key, cons
   PlumConfig *cfg = plum_config_parse_string(text, "test.yaml", error);
   g_free(text);
   g_assert_nonnull(cfg);
-  PlumBinding *b =
-      plum_binding_new_from_node(reg, kind, plum_config_lookup(cfg, key), key, error);
+  PlumBinding *b = plum_binding_new_from_node(reg, kind, plum_config_lookup(cfg, key), key, error);
   plum_config_free(cfg);
   return b;
 }

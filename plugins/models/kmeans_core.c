@@ -216,8 +216,8 @@ kmeans_core_assign(const PlumMatrix *X, const double *centers, size_t k, int *la
 #pragma omp for schedule(static)
     for (size_t b = 0; b < n_blocks; b++) {
       size_t first = b * CLUSTERING_BLOCK_ROWS;
-      nearest_block(&cs, PLUM_MATRIX_ROW(X, first), X->ld, MIN(CLUSTERING_BLOCK_ROWS, n - first),
-                    D, labels + first);
+      nearest_block(&cs, PLUM_MATRIX_ROW(X, first), X->ld, MIN(CLUSTERING_BLOCK_ROWS, n - first), D,
+                    labels + first);
     }
     g_free(D);
   }

@@ -528,8 +528,8 @@ queries_prepare(const Knn *self, const PlumMatrix *Q, size_t i0, size_t m, size_
 
 /* Queries [i0, i0 + mq) against every training row, with the buffers of one block. */
 static void
-search_gemm_block(const Knn *self, const PlumMatrix *Q, size_t i0, size_t mq, size_t k,
-                  float *buf, float *G, Candidates *cs, Neighbour *nb)
+search_gemm_block(const Knn *self, const PlumMatrix *Q, size_t i0, size_t mq, size_t k, float *buf,
+                  float *G, Candidates *cs, Neighbour *nb)
 {
   size_t w = self->d + 1, bt = KNN_TRAIN_BLOCK;
   queries_prepare(self, Q, i0, mq, k, buf, cs);

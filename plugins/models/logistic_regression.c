@@ -364,10 +364,11 @@ static double
 data_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const double *w,
           const double *coef, const double *intercept, double *grad)
 {
-  size_t m = X->rows, width = objective_n_params(o->d, o->k, o->fit_intercept), n_blocks = (m + LOGREG_BLOCK - 1) / LOGREG_BLOCK;
+  size_t m = X->rows, width = objective_n_params(o->d, o->k, o->fit_intercept),
+         n_blocks = (m + LOGREG_BLOCK - 1) / LOGREG_BLOCK;
   int n_threads = m * X->cols >= LOGREG_PARALLEL_MIN ? omp_get_max_threads() : 1;
   n_threads = (int)MIN((size_t)n_threads, n_blocks);
-  double *partial = grad ? g_new0(double, (size_t)n_threads * width) : NULL;
+  double *partial = grad ? g_new0(double, (size_t)n_threads *width) : NULL;
   double *loss = g_new0(double, (size_t)n_threads);
 #pragma omp parallel num_threads(n_threads)
   {
