@@ -298,6 +298,37 @@ check_batch_independence(Check *ck, const PlumModelVTable *vt, const void *inst,
   result(ck, ok, NULL, "a row's outputs do not depend on the rows predicted with it");
 }
 
+/* predict_all gives, bit for bit, what predict, predict_proba and predict_std give (the first
+ * three output slots). */
+static void
+check_predict_all(Check *ck, const PlumModelVTable *vt, const void *inst, const Data *d)
+{
+  if (vt->predict_all == NULL)
+    return;
+  OutputSlot outs[N_OUTPUT_SLOTS];
+  output_slots(vt, inst, outs);
+  size_t n = d->X->rows;
+  PlumMatrix *all[3] = {NULL, NULL, NULL}, *one[3] = {NULL, NULL, NULL};
+  GError *error = NULL;
+  gboolean ok = TRUE;
+  for (size_t k = 0; k < 3; k++) {
+    if (outs[k].slot == NULL || outs[k].cols == 0)
+      continue;
+    all[k] = plum_matrix_new(n, outs[k].cols, NULL);
+    one[k] = plum_matrix_new(n, outs[k].cols, NULL);
+    ok = ok && outs[k].slot(inst, d->X, one[k], &error);
+  }
+  ok = ok && vt->predict_all(inst, d->X, all[0], all[1], all[2], &error);
+  for (size_t k = 0; k < 3; k++) {
+    ok = ok && (all[k] == NULL ||
+                memcmp(all[k]->data, one[k]->data, n * outs[k].cols * sizeof(double)) == 0);
+    plum_matrix_free(all[k]);
+    plum_matrix_free(one[k]);
+  }
+  result(ck, ok, error, "predict_all gives what predict, predict_proba and predict_std give");
+  g_clear_error(&error);
+}
+
 static gboolean
 smoke_model(Check *ck, const PlumBinding *b, GError **error)
 {
@@ -446,6 +477,7 @@ check_model(Check *ck, const PlumBinding *b)
   if (inst != NULL) {
     check_shapes(ck, vt, inst, &d);
     check_batch_independence(ck, vt, inst, &d);
+    check_predict_all(ck, vt, inst, &d);
     check_save_load(ck, vt, b, inst, &d);
     void *again = fit_model(vt, b, &d, d.X, NULL);
     size_t n1 = 0, n2 = 0;

@@ -32,20 +32,20 @@ typedef struct {
 } Step;
 
 struct PlumPipeline {
-  char *source;        /* file name or source name, for messages */
-  char *base_dir;      /* inputs are resolved against it */
-  char *yaml;          /* the text it was parsed from (search re-parses it) */
-  char **overrides;    /* applied on top of yaml */
+  char *source;     /* file name or source name, for messages */
+  char *base_dir;   /* inputs are resolved against it */
+  char *yaml;       /* the text it was parsed from (search re-parses it) */
+  char **overrides; /* applied on top of yaml */
   const PlumRegistry *reg;
   PlumPipelineConfig cfg;
-  Step *steps;         /* transforms */
+  Step *steps; /* transforms */
   size_t n_steps;
   Step model;
   gboolean fitted;
-  char **classes;      /* training classes (NULL-terminated) or NULL */
-  char ***categories;  /* per data.categorical column, its training categories, or NULL */
+  char **classes;     /* training classes (NULL-terminated) or NULL */
+  char ***categories; /* per data.categorical column, its training categories, or NULL */
   size_t n_categories;
-  char *target_name;   /* the training data's label column, or NULL */
+  char *target_name; /* the training data's label column, or NULL */
   char **feature_names;
   size_t n_features;
   PlumState *summary;
@@ -335,9 +335,9 @@ expand_categories(PlumDataset *ds, GError **error)
         PLUM_MATRIX_AT(X, i, at + c) = cats == NULL ? v : isnan(v) ? NAN : (double)(v == (double)c);
     }
     for (size_t c = 0; c < k; c++)
-      g_ptr_array_add(names, cats && cats[c] ? g_strdup_printf("%s=%s", ds->feature_names[j],
-                                                             cats[c])
-                                             : g_strdup(ds->feature_names[j]));
+      g_ptr_array_add(names, cats && cats[c]
+                                 ? g_strdup_printf("%s=%s", ds->feature_names[j], cats[c])
+                                 : g_strdup(ds->feature_names[j]));
     at += k;
   }
   g_ptr_array_add(names, NULL);
@@ -368,8 +368,7 @@ keep_categories(PlumPipeline *p, const PlumDataset *ds)
 }
 
 static PlumDataset *
-read_csv(PlumPipeline *p, const char *path, PlumCsvOptions *opts, gboolean train,
-         GError **error)
+read_csv(PlumPipeline *p, const char *path, PlumCsvOptions *opts, gboolean train, GError **error)
 {
   PlumDataset *ds = plum_csv_read(path, opts, error);
   if (ds == NULL || !select_columns(p, ds, error)) {
@@ -395,8 +394,7 @@ check_width(const PlumPipeline *p, const char *path, const PlumDataset *ds, GErr
 }
 
 PlumDataset *
-plum_pipeline_read_csv(PlumPipeline *p, const char *path, gboolean *has_labels_out,
-                       GError **error)
+plum_pipeline_read_csv(PlumPipeline *p, const char *path, gboolean *has_labels_out, GError **error)
 {
   PlumCsvOptions opts;
   csv_options(p, TRUE, &opts);
@@ -469,8 +467,7 @@ step_create(Step *s, GError **error)
 
 /* Fits a transform step on X and returns X transformed. */
 static PlumMatrix *
-step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, PlumState *report,
-                   GError **error)
+step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, PlumState *report, GError **error)
 {
   PlumFitData fd = {.struct_size = sizeof fd, .X = X, .rng = rng, .report = report};
   if (!step_create(s, error) || !s->vt->fit(s->instance, &fd, error))
@@ -488,8 +485,7 @@ step_fit_transform(Step *s, const PlumMatrix *X, PlumRng *rng, PlumState *report
 /* Runs X through the fitted transforms. Returns X itself when there are none (no copy of the
  * data), else the transformed matrix, which *owned_out then holds for the caller to free. */
 static const PlumMatrix *
-apply_transforms(const PlumPipeline *p, const PlumMatrix *X, PlumMatrix **owned_out,
-                 GError **error)
+apply_transforms(const PlumPipeline *p, const PlumMatrix *X, PlumMatrix **owned_out, GError **error)
 {
   const PlumMatrix *cur = X;
   PlumMatrix *owned = NULL;
@@ -555,8 +551,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
   }
   if ((caps & PLUM_CAP_CLASSIFIER) && ds->n_classes < 2) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
-                "model '%s' is a classifier but the training labels hold %zu class%s",
-                model_name, ds->n_classes, ds->n_classes == 1 ? "" : "es");
+                "model '%s' is a classifier but the training labels hold %zu class%s", model_name,
+                ds->n_classes, ds->n_classes == 1 ? "" : "es");
     return FALSE;
   }
   PlumRng *rng = plum_rng_new((guint64)p->cfg.seed);
@@ -636,8 +632,8 @@ plum_predictions_free(PlumPredictions *pred)
 
 /* Calls one optional output slot into a new rows x cols matrix. */
 static PlumMatrix *
-model_output(const Step *m, gboolean (*slot)(const void *, const PlumMatrix *, PlumMatrix *,
-                                             GError **),
+model_output(const Step *m,
+             gboolean (*slot)(const void *, const PlumMatrix *, PlumMatrix *, GError **),
              const PlumMatrix *X, size_t cols, GError **error)
 {
   PlumMatrix *out = plum_matrix_new(X->rows, cols, error);
@@ -646,6 +642,37 @@ model_output(const Step *m, gboolean (*slot)(const void *, const PlumMatrix *, P
     return NULL;
   }
   return out;
+}
+
+/* predict, predict_proba and predict_std, each where the model has it. */
+static gboolean
+predict_slot_by_slot(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
+                     PlumPredictions *pred, GError **error)
+{
+  gboolean ok = TRUE;
+  if (m->vt->predict != NULL)
+    ok = (pred->values = model_output(m, m->vt->predict, Z, shape->n_outputs, error)) != NULL;
+  if (ok && m->vt->predict_proba != NULL && shape->n_classes > 0)
+    ok = (pred->proba = model_output(m, m->vt->predict_proba, Z, shape->n_classes, error)) != NULL;
+  if (ok && m->vt->predict_std != NULL)
+    ok = (pred->std = model_output(m, m->vt->predict_std, Z, shape->n_outputs, error)) != NULL;
+  return ok;
+}
+
+/* The same outputs through predict_all: one pass, Z already checked (width and values). */
+static gboolean
+predict_at_once(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
+                PlumPredictions *pred, GError **error)
+{
+  const PlumModelVTable *vt = m->vt;
+  gboolean ok = TRUE;
+  if (vt->predict != NULL)
+    ok = (pred->values = plum_matrix_new(Z->rows, shape->n_outputs, error)) != NULL;
+  if (ok && vt->predict_proba != NULL && shape->n_classes > 0)
+    ok = (pred->proba = plum_matrix_new(Z->rows, shape->n_classes, error)) != NULL;
+  if (ok && vt->predict_std != NULL)
+    ok = (pred->std = plum_matrix_new(Z->rows, shape->n_outputs, error)) != NULL;
+  return ok && vt->predict_all(m->instance, Z, pred->values, pred->proba, pred->std, error);
 }
 
 PlumPredictions *
@@ -671,16 +698,13 @@ plum_pipeline_predict(const PlumPipeline *p, const PlumMatrix *X, GError **error
   m->vt->shape(m->instance, &shape);
   PlumPredictions *pred = g_new0(PlumPredictions, 1);
   gboolean ok = check_finite_for(m, Z, p->n_steps == 0 ? p->feature_names : NULL, error);
-  if (ok && m->vt->predict != NULL)
-    ok = (pred->values = model_output(m, m->vt->predict, Z, shape.n_outputs, error)) != NULL;
-  if (ok && m->vt->predict_proba != NULL && shape.n_classes > 0)
-    ok = (pred->proba = model_output(m, m->vt->predict_proba, Z, shape.n_classes, error)) !=
-         NULL;
-  if (ok && m->vt->predict_std != NULL)
-    ok = (pred->std = model_output(m, m->vt->predict_std, Z, shape.n_outputs, error)) != NULL;
+  if (ok && m->vt->predict_all != NULL && Z->cols == shape.n_features)
+    ok = predict_at_once(m, &shape, Z, pred, error);
+  else if (ok)
+    ok = predict_slot_by_slot(m, &shape, Z, pred, error);
   if (ok && m->vt->predict == NULL && m->vt->transform != NULL)
-    ok = (pred->transformed = model_output(m, m->vt->transform, Z, shape.n_transform,
-                                           error)) != NULL;
+    ok = (pred->transformed = model_output(m, m->vt->transform, Z, shape.n_transform, error)) !=
+         NULL;
   plum_matrix_free(owned);
   if (!ok) {
     plum_predictions_free(pred);
@@ -881,8 +905,8 @@ cross_validate(PlumPipeline *p, const PlumDataset *ds, size_t folds, const char 
   gboolean strat = p->cfg.evaluate.stratify && ds->classes != NULL;
   PlumRng *rng = plum_rng_new((guint64)p->cfg.seed ^ 0x9e3779b97f4a7c15u);
   size_t *fold_of = g_new(size_t, n);
-  gboolean ok = plum_split_kfold(n, strat ? ds->y->data : NULL, ds->n_classes, folds, rng,
-                                 fold_of, error);
+  gboolean ok =
+      plum_split_kfold(n, strat ? ds->y->data : NULL, ds->n_classes, folds, rng, fold_of, error);
   const char *const *names = metric_names(p);
   size_t n_metrics = names ? g_strv_length((char **)names) : 0;
   double *sum = g_new0(double, n_metrics), *sum2 = g_new0(double, n_metrics);
@@ -1047,8 +1071,8 @@ search(PlumPipeline *p, const PlumDataset *train, PlumState *summary, GError **e
     g_snprintf(key, sizeof key, "cv.%s.mean", scoring);
     if (ok)
       plum_state_get_real(cv, key, &sc, NULL);
-    gboolean better = ok && (best == NULL || (info->higher_is_better ? sc > best_score
-                                                                     : sc < best_score));
+    gboolean better =
+        ok && (best == NULL || (info->higher_is_better ? sc > best_score : sc < best_score));
     if (better) {
       plum_pipeline_free(best);
       best = g_steal_pointer(&v);
@@ -1144,14 +1168,13 @@ summary_to_json(const PlumState *summary)
 }
 
 static gboolean
-write_outputs(PlumPipeline *p, const PlumDataset *eval_ds, const size_t *eval_rows,
-              GError **error)
+write_outputs(PlumPipeline *p, const PlumDataset *eval_ds, const size_t *eval_rows, GError **error)
 {
   const PlumPipelineOutput *o = &p->cfg.output;
   if (o->predictions != NULL) {
     PlumPredictions *pred = plum_pipeline_predict(p, eval_ds->X, error);
-    gboolean ok = pred != NULL &&
-                  plum_pipeline_write_predictions(p, pred, eval_rows, o->predictions, error);
+    gboolean ok =
+        pred != NULL && plum_pipeline_write_predictions(p, pred, eval_rows, o->predictions, error);
     plum_predictions_free(pred);
     if (!ok)
       return FALSE;
@@ -1265,8 +1288,7 @@ plum_pipeline_run(PlumPipeline *p, PlumState *summary, GError **error)
     for (size_t i = 0; i < plum_state_size(sm); i++) {
       const char *name = plum_state_name_at(sm, i);
       double v;
-      if (plum_state_type_at(sm, i) == PLUM_STATE_REALS &&
-          plum_state_get_real(sm, name, &v, NULL))
+      if (plum_state_type_at(sm, i) == PLUM_STATE_REALS && plum_state_get_real(sm, name, &v, NULL))
         plum_state_set_real(summary, name, v);
     }
   return ok;
@@ -1296,7 +1318,8 @@ meta_get_strv(const PlumState *meta, const char *prefix, GError **error)
   if (!plum_state_get_int(meta, key, &n, error))
     return NULL;
   if (n < 0 || (guint64)n > plum_state_size(meta)) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE, "%s: invalid count %" G_GINT64_FORMAT, key, n);
+    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE,
+                "%s: invalid count %" G_GINT64_FORMAT, key, n);
     return NULL;
   }
   char **v = g_new0(char *, (size_t)n + 1);
@@ -1377,8 +1400,8 @@ load_step(Step *s, const PlumModelEntry *e, const char *role, GError **error)
   const PlumModule *m = plum_component_module(s->component);
   if (strcmp(e->role, role) != 0 || strcmp(e->component, name) != 0) {
     g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_STATE,
-                "entry '%s' (%s) does not match the configuration's %s '%s'", e->role,
-                e->component, role, name);
+                "entry '%s' (%s) does not match the configuration's %s '%s'", e->role, e->component,
+                role, name);
     return FALSE;
   }
   if (e->state_version != plum_component_state_version(s->component)) {
@@ -1469,8 +1492,7 @@ plum_pipeline_load(const char *path, GError **error)
     for (size_t i = 0; i < plum_state_size(mf->meta); i++) {
       const char *name = plum_state_name_at(mf->meta, i);
       double v;
-      if (g_str_has_prefix(name, "summary.") &&
-          plum_state_get_real(mf->meta, name, &v, NULL))
+      if (g_str_has_prefix(name, "summary.") && plum_state_get_real(mf->meta, name, &v, NULL))
         plum_state_set_real(p->summary, name + strlen("summary."), v);
     }
     p->fitted = TRUE;

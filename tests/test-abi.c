@@ -41,7 +41,7 @@ static const Layout layouts[] = {
     L(sizeof(PlumFitData), 80),
     L(offsetof(PlumFitData, report), 72),
     L(sizeof(PlumModelShape), 40),
-    L(sizeof(PlumModelVTable), 120),
+    L(sizeof(PlumModelVTable), 128), /* 1.1: predict_all */
     L(offsetof(PlumModelVTable, load), 48),
     L(offsetof(PlumModelVTable, set_theta), 112),
     L(sizeof(PlumOptimizerVTable), 16),

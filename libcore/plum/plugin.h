@@ -222,6 +222,14 @@ typedef struct PlumModelVTable {
   /* Installs θ (as produced by an optimizer on that objective) as the fitted state. */
   gboolean (*set_theta)(void *self, const PlumFitData *data, const double *theta,
                         GError **error);
+  /* Appended in ABI 1.1 (a 1.0 model's vtable ends above, and this reads as NULL). optional:
+   * predict, predict_proba and predict_std at once, in one pass over X, into those of values
+   * (n x n_outputs), proba (n x n_classes) and std (n x n_outputs) that are not NULL, each bit
+   * for bit what its own slot gives (`plum check-plugin` compares them). The host calls it with
+   * X of the fitted width, finite unless the model has PLUM_CAP_ALLOW_NAN, and outputs of the
+   * shape's sizes: the model need not check them again. */
+  gboolean (*predict_all)(const void *self, const PlumMatrix *X, PlumMatrix *values,
+                          PlumMatrix *proba, PlumMatrix *std, GError **error);
 } PlumModelVTable;
 
 typedef struct PlumOptimizerVTable {

@@ -743,13 +743,20 @@ gp_shape(const void *self_ptr, PlumModelShape *shape)
 }
 
 static gboolean
+check_fitted(const Gp *self, GError **error)
+{
+  if (self->X != NULL)
+    return TRUE;
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
+              "gaussian_process: the model is not fitted; call fit or load first");
+  return FALSE;
+}
+
+static gboolean
 check_predict(const Gp *self, const PlumMatrix *X, const PlumMatrix *out, GError **error)
 {
-  if (self->X == NULL) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
-                "gaussian_process: the model is not fitted; call fit or load first");
+  if (!check_fitted(self, error))
     return FALSE;
-  }
   if (X->cols != self->X->cols) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
                 "gaussian_process: X has %zu features, the model was fitted on %zu", X->cols,
@@ -790,12 +797,11 @@ block_std(const Gp *self, const PlumMatrix *Xb, PlumMatrix *Ks, double *sd)
   }
 }
 
-/* Mean (want_std FALSE) or standard deviation of the posterior, in blocks of test rows. */
+/* The posterior mean into mean and its standard deviation into sd (either nullable; X checked,
+ * the model fitted), in blocks of test rows, one Gram block k(X_b, X_train) serving both. */
 static gboolean
-posterior(const Gp *self, const PlumMatrix *X, gboolean want_std, PlumMatrix *out, GError **error)
+posterior(const Gp *self, const PlumMatrix *X, PlumMatrix *mean, PlumMatrix *sd, GError **error)
 {
-  if (!check_predict(self, X, out, error))
-    return FALSE;
   size_t n = self->X->rows, align = PREDICT_ROW_ALIGN;
   size_t block = MAX(PREDICT_BLOCK_ENTRIES / n / align, 1) * align;
   size_t rows = MIN(block, MAX(X->rows, 1));
@@ -808,13 +814,17 @@ posterior(const Gp *self, const PlumMatrix *X, gboolean want_std, PlumMatrix *ou
     ok = plum_kernel_gram(self->kernel, &Xb, self->X, &Kb, error);
     if (!ok)
       break;
-    PlumMatrix Kp = plum_matrix_rows(Ks, 0, (m + align - 1) / align * align);
-    if (want_std)
-      block_std(self, &Xb, &Kp, col);
-    else
+    if (mean != NULL) {
       block_mean(self, &Xb, &Kb, col);
-    for (size_t i = 0; i < m; i++)
-      PLUM_MATRIX_AT(out, start + i, 0) = col[i];
+      for (size_t i = 0; i < m; i++)
+        PLUM_MATRIX_AT(mean, start + i, 0) = col[i];
+    }
+    if (sd != NULL) { /* last: it overwrites the Gram block */
+      PlumMatrix Kp = plum_matrix_rows(Ks, 0, (m + align - 1) / align * align);
+      block_std(self, &Xb, &Kp, col);
+      for (size_t i = 0; i < m; i++)
+        PLUM_MATRIX_AT(sd, start + i, 0) = col[i];
+    }
   }
   g_free(col);
   plum_matrix_free(Ks);
@@ -824,13 +834,23 @@ posterior(const Gp *self, const PlumMatrix *X, gboolean want_std, PlumMatrix *ou
 static gboolean
 gp_predict(const void *self, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
-  return posterior(self, X, FALSE, out, error);
+  return check_predict(self, X, out, error) && posterior(self, X, out, NULL, error);
 }
 
 static gboolean
 gp_predict_std(const void *self, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
-  return posterior(self, X, TRUE, out, error);
+  return check_predict(self, X, out, error) && posterior(self, X, NULL, out, error);
+}
+
+/* Mean and standard deviation from one Gram block per block of rows; the host has checked X
+ * and sized the outputs (proba: none here). */
+static gboolean
+gp_predict_all(const void *self, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+               PlumMatrix *std, GError **error)
+{
+  (void)proba;
+  return check_fitted(self, error) && posterior(self, X, values, std, error);
 }
 
 /* Model files ------------------------------------------------------------------------------- */
@@ -955,6 +975,7 @@ static const PlumModelVTable gp_vtable = {
     .load = gp_load,
     .predict = gp_predict,
     .predict_std = gp_predict_std,
+    .predict_all = gp_predict_all,
     .objective = gp_objective,
     .set_theta = gp_set_theta,
 };

@@ -245,12 +245,6 @@ sigmoid_of(double z, double t)
   return (z >= 0 ? 1.0 : t) / (1.0 + t);
 }
 
-static inline double
-sigmoid(double z)
-{
-  return sigmoid_of(z, exp(-fabs(z)));
-}
-
 /* The log-loss of one sigmoid row from its score *s, which becomes the residual wi (σ(z) − y).
  * One exponential t = e^−|z| serves σ(z) and log(1 + e^z) = max(z, 0) + log(1 + t); log(1 + t)
  * is taken as log(u) t / (u − 1), u = 1 + t (Goldberg 1991, Theorem 4: a few ulps however small
@@ -759,14 +753,21 @@ logreg_shape(const void *self_ptr, PlumModelShape *shape)
 }
 
 static gboolean
+check_fitted(const LogReg *self, GError **error)
+{
+  if (self->coef != NULL)
+    return TRUE;
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
+              "logistic_regression: the model is not fitted; call fit or load first");
+  return FALSE;
+}
+
+static gboolean
 check_predict_input(const LogReg *self, const PlumMatrix *X, const PlumMatrix *out, size_t out_cols,
                     GError **error)
 {
-  if (self->coef == NULL) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
-                "logistic_regression: the model is not fitted; call fit or load first");
+  if (!check_fitted(self, error))
     return FALSE;
-  }
   if (X->cols != self->n_features) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
                 "logistic_regression: X has %zu features, the model was fitted on %zu", X->cols,
@@ -777,48 +778,85 @@ check_predict_input(const LogReg *self, const PlumMatrix *X, const PlumMatrix *o
          plum_matrix_check_shape(out, X->rows, out_cols, "predictions", error);
 }
 
+static inline double
+exp_neg_abs(double z)
+{
+  return exp(-fabs(z));
+}
+
+/* t[i] = e^−|s[i]|, vectorised the same for every row wherever it sits (vecmath.h). */
+PLUM_VEC_CLONES static void
+exp_neg_abs_rows(const double *s, double *t, size_t n)
+{
+  PLUM_VEC_MAP(exp_neg_abs, s, t, n, 0.0);
+}
+
+/* Labels (the class of the largest score, score > 0 for a sigmoid) into values and class
+ * probabilities into proba, either nullable, from one pass of scores over X (checked). */
+static void
+logreg_outputs(const LogReg *self, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba)
+{
+  size_t k = self->k;
+  double *S = g_new(double, MAX(X->rows * k, 1)), *T = NULL;
+  predict_scores(X, self->coef, self->intercept, k, S, k);
+  if (k == 1 && proba != NULL) {
+    T = g_new(double, MAX(X->rows, 1));
+    exp_neg_abs_rows(S, T, X->rows);
+  }
+  for (size_t i = 0; i < X->rows; i++) {
+    const double *s = S + i * k;
+    if (values != NULL) {
+      size_t best = k == 1 && s[0] > 0 ? 1 : 0;
+      for (size_t j = 1; j < k; j++)
+        if (s[j] > s[best])
+          best = j;
+      PLUM_MATRIX_AT(values, i, 0) = (double)best;
+    }
+    if (proba == NULL)
+      continue;
+    double *row = PLUM_MATRIX_ROW(proba, i);
+    if (k == 1) {
+      row[0] = sigmoid_of(-s[0], T[i]);
+      row[1] = sigmoid_of(s[0], T[i]);
+      continue;
+    }
+    memcpy(row, s, k * sizeof *row);
+    softmax_in_place(row, k);
+  }
+  g_free(T);
+  g_free(S);
+}
+
 static gboolean
 logreg_predict_proba(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
   const LogReg *self = self_ptr;
   if (!check_predict_input(self, X, out, self->n_classes, error))
     return FALSE;
-  if (X->rows == 0)
-    return TRUE;
-  /* Scores go straight into the output: column 1 for a sigmoid, every column for a softmax. */
-  double *S = self->k == 1 ? out->data + 1 : out->data;
-  predict_scores(X, self->coef, self->intercept, self->k, S, out->ld);
-  for (size_t i = 0; i < X->rows; i++) {
-    double *row = PLUM_MATRIX_ROW(out, i);
-    if (self->k == 1) {
-      row[0] = sigmoid(-row[1]);
-      row[1] = sigmoid(row[1]);
-      continue;
-    }
-    softmax_in_place(row, self->k);
-  }
+  logreg_outputs(self, X, NULL, out);
   return TRUE;
 }
 
-/* The class of the largest score (score > 0 for a sigmoid). */
 static gboolean
 logreg_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
   const LogReg *self = self_ptr;
   if (!check_predict_input(self, X, out, 1, error))
     return FALSE;
-  size_t k = self->k;
-  double *S = g_new(double, X->rows *k);
-  predict_scores(X, self->coef, self->intercept, k, S, k);
-  for (size_t i = 0; i < X->rows; i++) {
-    const double *s = S + i * k;
-    size_t best = k == 1 && s[0] > 0 ? 1 : 0;
-    for (size_t j = 1; j < k; j++)
-      if (s[j] > s[best])
-        best = j;
-    PLUM_MATRIX_AT(out, i, 0) = (double)best;
-  }
-  g_free(S);
+  logreg_outputs(self, X, out, NULL);
+  return TRUE;
+}
+
+/* Both at once; the host has checked X and sized the outputs (std: none here). */
+static gboolean
+logreg_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+                   PlumMatrix *std, GError **error)
+{
+  const LogReg *self = self_ptr;
+  (void)std;
+  if (!check_fitted(self, error))
+    return FALSE;
+  logreg_outputs(self, X, values, proba);
   return TRUE;
 }
 
@@ -879,6 +917,7 @@ static const PlumModelVTable logreg_vtable = {
     .load = logreg_load,
     .predict = logreg_predict,
     .predict_proba = logreg_predict_proba,
+    .predict_all = logreg_predict_all,
     .objective = logreg_objective,
     .set_theta = logreg_set_theta,
 };

@@ -289,13 +289,11 @@ check_input(const NaiveBayes *self, const PlumMatrix *X, const PlumMatrix *out, 
          (out == NULL || plum_matrix_check_shape(out, X->rows, out_cols, "predictions", error));
 }
 
-/* The joint log-likelihood of every row and class (transfer full, n x n_classes), or NULL. */
+/* The joint log-likelihood of every row and class of X (checked; transfer full, n x
+ * n_classes). */
 static double *
-joint_log_likelihood(const NaiveBayes *self, const PlumMatrix *X, const PlumMatrix *out,
-                     size_t out_cols, GError **error)
+joint_of(const NaiveBayes *self, const PlumMatrix *X)
 {
-  if (!check_input(self, X, out, out_cols, error))
-    return NULL;
   size_t k = self->n_classes;
   double *jll = g_new(double, MAX(X->rows, 1) * k);
   self->ops->joint(self, X, jll);
@@ -303,6 +301,14 @@ joint_log_likelihood(const NaiveBayes *self, const PlumMatrix *X, const PlumMatr
     for (size_t c = 0; c < k; c++)
       jll[i * k + c] += self->log_prior[c];
   return jll;
+}
+
+/* joint_of after check_input, or NULL. */
+static double *
+joint_log_likelihood(const NaiveBayes *self, const PlumMatrix *X, const PlumMatrix *out,
+                     size_t out_cols, GError **error)
+{
+  return check_input(self, X, out, out_cols, error) ? joint_of(self, X) : NULL;
 }
 
 static double
@@ -317,6 +323,28 @@ log_sum_exp(const double *v, size_t k)
   return top + log(sum);
 }
 
+/* The most likely class of each row into values and the class probabilities into proba
+ * (either nullable) from the joint log-likelihoods (n x k). */
+static void
+outputs_of_joint(const double *jll, size_t n, size_t k, PlumMatrix *values, PlumMatrix *proba)
+{
+  for (size_t i = 0; i < n; i++) {
+    const double *row = jll + i * k;
+    if (values != NULL) {
+      size_t best = 0;
+      for (size_t c = 1; c < k; c++)
+        if (row[c] > row[best])
+          best = c;
+      PLUM_MATRIX_AT(values, i, 0) = (double)best;
+    }
+    if (proba == NULL)
+      continue;
+    double lse = log_sum_exp(row, k);
+    for (size_t c = 0; c < k; c++)
+      PLUM_MATRIX_AT(proba, i, c) = exp(row[c] - lse);
+  }
+}
+
 static gboolean
 nb_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
@@ -324,15 +352,7 @@ nb_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **
   double *jll = joint_log_likelihood(self, X, out, 1, error);
   if (jll == NULL)
     return FALSE;
-  size_t k = self->n_classes;
-  for (size_t i = 0; i < X->rows; i++) {
-    const double *row = jll + i * k;
-    size_t best = 0;
-    for (size_t c = 1; c < k; c++)
-      if (row[c] > row[best])
-        best = c;
-    PLUM_MATRIX_AT(out, i, 0) = (double)best;
-  }
+  outputs_of_joint(jll, X->rows, self->n_classes, out, NULL);
   g_free(jll);
   return TRUE;
 }
@@ -341,16 +361,26 @@ static gboolean
 nb_predict_proba(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
   const NaiveBayes *self = self_ptr;
-  size_t k = self->n_classes;
-  double *jll = joint_log_likelihood(self, X, out, k, error);
+  double *jll = joint_log_likelihood(self, X, out, self->n_classes, error);
   if (jll == NULL)
     return FALSE;
-  for (size_t i = 0; i < X->rows; i++) {
-    const double *row = jll + i * k;
-    double lse = log_sum_exp(row, k);
-    for (size_t c = 0; c < k; c++)
-      PLUM_MATRIX_AT(out, i, c) = exp(row[c] - lse);
-  }
+  outputs_of_joint(jll, X->rows, self->n_classes, NULL, out);
+  g_free(jll);
+  return TRUE;
+}
+
+/* Both from one joint log-likelihood; the host has checked X's width and values, the counts
+ * of multinomial_nb are still this model's to check (std: none here). */
+static gboolean
+nb_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+               PlumMatrix *std, GError **error)
+{
+  const NaiveBayes *self = self_ptr;
+  (void)std;
+  if (!check_fitted(self, error) || !check_counts(self, X, "X", error))
+    return FALSE;
+  double *jll = joint_of(self, X);
+  outputs_of_joint(jll, X->rows, self->n_classes, values, proba);
   g_free(jll);
   return TRUE;
 }
@@ -748,6 +778,7 @@ multinomial_nb_create(const void *params, GError **error)
     .struct_size = sizeof(PlumModelVTable), .create = (create_fn), .destroy = nb_destroy,          \
     .fit = nb_fit, .shape = nb_shape, .save = nb_save, .load = nb_load, .predict = nb_predict,     \
     .predict_proba = nb_predict_proba, .log_likelihood = nb_log_likelihood,                        \
+    .predict_all = nb_predict_all,                                                                 \
   }
 
 static const PlumModelVTable gaussian_nb_vtable = NB_VTABLE(gaussian_nb_create);

@@ -913,14 +913,21 @@ nn_shape(const void *self_ptr, PlumModelShape *shape)
 typedef void (*NnOutputFunc)(const Nn *self, const PlumMatrix *A, PlumMatrix *out);
 
 static gboolean
+check_fitted(const Nn *self, GError **error)
+{
+  if (self->theta != NULL)
+    return TRUE;
+  g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
+              "%s: the model is not fitted; call fit or load first", model_name(self));
+  return FALSE;
+}
+
+static gboolean
 check_predict_input(const Nn *self, const PlumMatrix *X, const PlumMatrix *out, size_t cols,
                     GError **error)
 {
-  if (self->theta == NULL) {
-    g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_NOT_FITTED,
-                "%s: the model is not fitted; call fit or load first", model_name(self));
+  if (!check_fitted(self, error))
     return FALSE;
-  }
   if (X->cols != self->net.n_inputs) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
                 "%s: X has %zu features, the model was fitted on %zu", model_name(self), X->cols,
@@ -929,27 +936,6 @@ check_predict_input(const Nn *self, const PlumMatrix *X, const PlumMatrix *out, 
   }
   return plum_matrix_check_finite(X, "X", error) &&
          plum_matrix_check_shape(out, X->rows, cols, "predictions", error);
-}
-
-/* Runs X through the network in chunks, turning each chunk's outputs into rows of out. */
-static gboolean
-nn_run(const Nn *self, const PlumMatrix *X, PlumMatrix *out, size_t cols, NnOutputFunc emit,
-       GError **error)
-{
-  if (!check_predict_input(self, X, out, cols, error))
-    return FALSE;
-  if (X->rows == 0)
-    return TRUE;
-  NnWork w = {0};
-  work_init(&w, &self->net, MIN(X->rows, (size_t)NN_CHUNK_ROWS), FALSE);
-  for (size_t begin = 0; begin < X->rows; begin += w.cap) {
-    size_t m = MIN(w.cap, X->rows - begin);
-    PlumMatrix Xc = plum_matrix_rows(X, begin, m), Oc = plum_matrix_rows(out, begin, m);
-    PlumMatrix A = net_forward(&self->net, self->theta, &Xc, &w, NULL);
-    emit(self, &A, &Oc);
-  }
-  work_clear(&w, &self->net);
-  return TRUE;
 }
 
 /* Class probabilities: the softmax or sigmoid output as it is, any other output clipped at 0
@@ -994,6 +980,42 @@ emit_values(const Nn *self, const PlumMatrix *A, PlumMatrix *out)
   }
 }
 
+/* Runs X (checked) through the network in chunks, turning each chunk's outputs into rows of
+ * values (through emit) and of proba (class probabilities), either nullable. */
+static void
+forward_rows(const Nn *self, const PlumMatrix *X, PlumMatrix *values, NnOutputFunc emit,
+             PlumMatrix *proba)
+{
+  if (X->rows == 0)
+    return;
+  NnWork w = {0};
+  work_init(&w, &self->net, MIN(X->rows, (size_t)NN_CHUNK_ROWS), FALSE);
+  for (size_t begin = 0; begin < X->rows; begin += w.cap) {
+    size_t m = MIN(w.cap, X->rows - begin);
+    PlumMatrix Xc = plum_matrix_rows(X, begin, m);
+    PlumMatrix A = net_forward(&self->net, self->theta, &Xc, &w, NULL);
+    if (values != NULL) {
+      PlumMatrix Vc = plum_matrix_rows(values, begin, m);
+      emit(self, &A, &Vc);
+    }
+    if (proba != NULL) {
+      PlumMatrix Pc = plum_matrix_rows(proba, begin, m);
+      emit_proba(self, &A, &Pc);
+    }
+  }
+  work_clear(&w, &self->net);
+}
+
+static gboolean
+nn_run(const Nn *self, const PlumMatrix *X, PlumMatrix *out, size_t cols, NnOutputFunc emit,
+       GError **error)
+{
+  if (!check_predict_input(self, X, out, cols, error))
+    return FALSE;
+  forward_rows(self, X, out, emit, NULL);
+  return TRUE;
+}
+
 static gboolean
 nn_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
@@ -1007,7 +1029,24 @@ static gboolean
 nn_predict_proba(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
   const Nn *self = self_ptr;
-  return nn_run(self, X, out, self->n_classes, emit_proba, error);
+  if (!check_predict_input(self, X, out, self->n_classes, error))
+    return FALSE;
+  forward_rows(self, X, NULL, NULL, out);
+  return TRUE;
+}
+
+/* Labels (or values) and class probabilities from one forward pass; the host has checked X
+ * and sized the outputs (std: none here). */
+static gboolean
+nn_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+               PlumMatrix *std, GError **error)
+{
+  const Nn *self = self_ptr;
+  (void)std;
+  if (!check_fitted(self, error))
+    return FALSE;
+  forward_rows(self, X, values, self->classifier ? emit_class : emit_values, proba);
+  return TRUE;
 }
 
 /* Model files ------------------------------------------------------------------------------- */
@@ -1185,6 +1224,7 @@ static const PlumModelVTable classifier_vtable = {
     .predict_proba = nn_predict_proba,
     .objective = nn_objective,
     .set_theta = nn_set_theta,
+    .predict_all = nn_predict_all,
 };
 
 static const PlumModelVTable regressor_vtable = {
@@ -1198,6 +1238,7 @@ static const PlumModelVTable regressor_vtable = {
     .predict = nn_predict,
     .objective = nn_objective,
     .set_theta = nn_set_theta,
+    .predict_all = nn_predict_all,
 };
 
 static const PlumComponentDesc nn_components[] = {
