@@ -5,13 +5,16 @@
  * tracked while reading: an error recomputes them from the byte offset of the offending cell,
  * which keeps the hot loop to scanning and converting. Class labels are interned after the pass
  * from the label offsets the pass recorded, because whether labels are classes at all (and in
- * which order) is only known once every label has been seen.
+ * which order) is only known once every label has been seen. A large file without quotes or
+ * categorical columns is read by several threads, in byte ranges split at line ends: each row
+ * parses on its own, so the rows, the first error and every message are the serial pass's.
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+#include <omp.h>
 
 #include <plum/csv.h>
 #include <plum/error.h>
@@ -22,6 +25,8 @@
 /* Longer numbers (rare: hundreds of digits) are copied to the heap for strtod. */
 #define NUMBER_BUF 128
 #define NO_OFFSET G_MAXSIZE
+/* Data below this many bytes is read by one thread: splitting saves less than it costs. */
+#define PARALLEL_MIN_BYTES ((size_t)1 << 20)
 
 static const char *const default_missing[] = {"", "NA", "N/A", "?", NULL};
 
@@ -533,16 +538,149 @@ read_row(CsvReader *r, const char **pp, CsvOutput *out, GError **error)
   return TRUE;
 }
 
+/* The rows of [p, stop), stop at a line start (or the end). */
 static gboolean
-read_rows(CsvReader *r, CsvOutput *out, GError **error)
+read_range(CsvReader *r, const char *p, const char *stop, CsvOutput *out, GError **error)
 {
-  const char *p = skip_blank_lines(r, r->data + r->data_offset);
-  while (p < r->end) {
+  p = skip_blank_lines(r, p);
+  while (p < stop) {
     if (!read_row(r, &p, out, error))
       return FALSE;
     p = skip_blank_lines(r, p);
   }
   return TRUE;
+}
+
+/* Line ends in [p, stop). */
+static size_t
+count_line_ends(const char *p, const char *stop)
+{
+  size_t n = 0;
+  for (const char *nl; (nl = memchr(p, '\n', (size_t)(stop - p))) != NULL; p = nl + 1)
+    n++;
+  return n;
+}
+
+/* One thread's share of a parallel read: its bytes, and its rows written from row `slot` of
+ * the shared output on. */
+typedef struct {
+  const char *begin, *end;
+  size_t slot;
+  CsvOutput out;
+  PlumMatrix X, y;
+  GError *error;
+} CsvRange;
+
+/* Splits the data into ranges at line ends; each range's slot leaves room for a row per line
+ * end it holds, and only the range reaching the end of the data can hold one more row (an
+ * unterminated last line), so the slots fit in count_lines' capacity. */
+static CsvRange *
+split_ranges(const CsvReader *r, size_t n_ranges)
+{
+  CsvRange *ranges = g_new0(CsvRange, n_ranges);
+  const char *start = r->data + r->data_offset;
+  size_t len = (size_t)(r->end - start), slot = 0;
+  for (size_t t = 0; t < n_ranges; t++) {
+    const char *b = t == 0 ? start : ranges[t - 1].end;
+    const char *e = t + 1 == n_ranges ? r->end : start + len / n_ranges * (t + 1);
+    if (e < b)
+      e = b;
+    const char *nl = e < r->end ? memchr(e, '\n', (size_t)(r->end - e)) : NULL;
+    e = t + 1 == n_ranges || nl == NULL ? r->end : nl + 1;
+    ranges[t].begin = b;
+    ranges[t].end = e;
+    ranges[t].slot = slot;
+    slot += count_line_ends(b, e);
+  }
+  return ranges;
+}
+
+/* A range's output: views of the shared matrices from its slot on. */
+static void
+range_output(CsvRange *g, const CsvOutput *out)
+{
+  g->out = (CsvOutput){.first_text_label = NO_OFFSET, .first_nonfinite_label = NO_OFFSET};
+  g->X = *out->X;
+  g->X.data = PLUM_MATRIX_ROW(out->X, g->slot);
+  g->out.X = &g->X;
+  if (out->y != NULL) {
+    g->y = *out->y;
+    g->y.data = PLUM_MATRIX_ROW(out->y, g->slot);
+    g->out.y = &g->y;
+  }
+  if (out->label_offset != NULL)
+    g->out.label_offset = out->label_offset + g->slot;
+}
+
+/* Moves each range's rows down after the rows before it, in file order. */
+static void
+gather_ranges(CsvOutput *out, CsvRange *ranges, size_t n_ranges)
+{
+  size_t d = out->X->cols;
+  for (size_t t = 0; t < n_ranges; t++) {
+    const CsvOutput *o = &ranges[t].out;
+    size_t from = ranges[t].slot, to = out->n;
+    memmove(PLUM_MATRIX_ROW(out->X, to), PLUM_MATRIX_ROW(out->X, from), o->n * d * sizeof(double));
+    if (out->y != NULL)
+      memmove(out->y->data + to, out->y->data + from, o->n * sizeof(double));
+    if (out->label_offset != NULL)
+      memmove(out->label_offset + to, out->label_offset + from, o->n * sizeof(size_t));
+    out->n += o->n;
+    out->seen += o->seen;
+    keep_first(&out->first_text_label, o->first_text_label);
+    keep_first(&out->first_nonfinite_label, o->first_nonfinite_label);
+  }
+}
+
+/* read_range over the ranges in parallel; the first range's error in file order is the one
+ * the serial pass would have stopped at. */
+static gboolean
+read_parallel(CsvReader *r, CsvOutput *out, size_t n_ranges, GError **error)
+{
+  CsvRange *ranges = split_ranges(r, n_ranges);
+#pragma omp parallel for schedule(static, 1) num_threads((int)n_ranges)
+  for (size_t t = 0; t < n_ranges; t++) {
+    CsvReader own = *r;
+    own.scratch = g_string_new(NULL);
+    range_output(&ranges[t], out);
+    read_range(&own, ranges[t].begin, ranges[t].end, &ranges[t].out, &ranges[t].error);
+    g_string_free(own.scratch, TRUE);
+  }
+  gboolean ok = TRUE;
+  for (size_t t = 0; t < n_ranges; t++) {
+    if (ok && ranges[t].error != NULL) {
+      g_propagate_error(error, ranges[t].error);
+      ranges[t].error = NULL;
+      ok = FALSE;
+    }
+    g_clear_error(&ranges[t].error);
+  }
+  if (ok)
+    gather_ranges(out, ranges, n_ranges);
+  g_free(ranges);
+  return ok;
+}
+
+/* Threads for the data rows: one unless the data is large and every row parses on its own —
+ * no quote (a quoted cell may hold a line end) and no categorical column (codes follow the
+ * order of first appearance). */
+static size_t
+row_threads(const CsvReader *r)
+{
+  const char *start = r->data + r->data_offset;
+  size_t len = (size_t)(r->end - start), n = (size_t)omp_get_max_threads();
+  if (n < 2 || len < PARALLEL_MIN_BYTES || r->cats != NULL || memchr(start, '"', len) != NULL)
+    return 1;
+  return MIN(n, len / (PARALLEL_MIN_BYTES / 2));
+}
+
+static gboolean
+read_rows(CsvReader *r, CsvOutput *out, GError **error)
+{
+  size_t n = row_threads(r);
+  if (n > 1)
+    return read_parallel(r, out, n, error);
+  return read_range(r, r->data + r->data_offset, r->end, out, error);
 }
 
 /* --- header and label column ------------------------------------------------------------- */
@@ -768,10 +906,10 @@ build_classes(CsvReader *r, CsvOutput *out, PlumDataset *ds, GError **error)
  * hold while reading), then ranked or mapped onto known categories. */
 typedef struct CsvCategory {
   size_t col;
-  GHashTable *ids;  /* name -> first-appearance id */
-  GArray *entries;  /* CsvClass, by id */
+  GHashTable *ids; /* name -> first-appearance id */
+  GArray *entries; /* CsvClass, by id */
   const char *const *known;
-  GString *key;     /* the cell's text, NUL-terminated (a quoted cell lives in r->scratch) */
+  GString *key; /* the cell's text, NUL-terminated (a quoted cell lives in r->scratch) */
 } CsvCategory;
 
 static void
@@ -806,8 +944,8 @@ take_category(const CsvReader *r, const CsvCell *cell, size_t col, double *x, gb
   g_string_append_len(c->key, cell->text, cell->len);
   gpointer id = NULL;
   if (!g_hash_table_lookup_extended(c->ids, c->key->str, NULL, &id)) {
-    CsvClass k = {.text = g_strdup(c->key->str), .first_offset = cell->offset,
-                  .id = c->entries->len};
+    CsvClass k = {
+        .text = g_strdup(c->key->str), .first_offset = cell->offset, .id = c->entries->len};
     id = GSIZE_TO_POINTER(c->entries->len);
     g_array_append_val(c->entries, k);
     g_hash_table_insert(c->ids, k.text, id);
@@ -1073,8 +1211,8 @@ plum_csv_read_buffer(const char *data, size_t len, const char *source_name,
   CsvOutput out = {.first_text_label = NO_OFFSET, .first_nonfinite_label = NO_OFFSET};
   PlumDataset *ds = NULL;
   if (check_options(&r, error) && read_header(&r, error) && choose_label(&r, error) &&
-      check_width(&r, error) && setup_categories(&r, error) && allocate_output(&r, &out, error) && read_rows(&r, &out, error) &&
-      check_rows(&r, &out, error) && resolve_target(&r, &out, error))
+      check_width(&r, error) && setup_categories(&r, error) && allocate_output(&r, &out, error) &&
+      read_rows(&r, &out, error) && check_rows(&r, &out, error) && resolve_target(&r, &out, error))
     ds = make_dataset(&r, &out, error);
   plum_matrix_free(out.X);
   plum_matrix_free(out.y);

@@ -1,7 +1,7 @@
 /* test-csv.c — the CSV reader: exact number conversion (against the C library's strtod), the
  * dialect (header, label choice, delimiter, quotes, CRLF, blank lines), missing-value policies,
- * class labels, every error with its file:line:column message, and a round trip through the
- * shipped iris.csv.
+ * class labels, every error with its file:line:column message, a round trip through the
+ * shipped iris.csv, and the parallel read of large data against the serial one.
  */
 #include "config.h"
 
@@ -383,6 +383,109 @@ test_read_given_classes(void)
                "t.csv: a class list was given for a real-valued target");
 }
 
+/* Same rows, names and classes (values compared exactly). */
+static void
+assert_same_dataset(const PlumDataset *a, const PlumDataset *b)
+{
+  g_assert_cmpuint(plum_dataset_n_rows(a), ==, plum_dataset_n_rows(b));
+  g_assert_cmpuint(plum_dataset_n_features(a), ==, plum_dataset_n_features(b));
+  assert_names(a->feature_names, (const char *const *)b->feature_names);
+  g_assert_true((a->classes == NULL) == (b->classes == NULL));
+  if (a->classes != NULL)
+    assert_names(a->classes, (const char *const *)b->classes);
+  g_assert_cmpstr(a->target_name, ==, b->target_name);
+  for (size_t i = 0; i < plum_dataset_n_rows(a); i++) {
+    assert_row(a, i, PLUM_MATRIX_ROW(b->X, i));
+    g_assert_cmpfloat(PLUM_MATRIX_AT(a->y, i, 0), ==, PLUM_MATRIX_AT(b->y, i, 0));
+  }
+}
+
+/* --- the parallel read (data of 1 MiB or more, several threads) ---------------------------- */
+
+/* About 2.5 MB of rows "i,i/7,label": labels a/b/c (classes) or numbers, every 997th row with
+ * a missing cell, blank lines now and then, CRLF line ends when asked, no final line end. */
+static GString *
+big_text(gboolean class_labels, gboolean crlf)
+{
+  GString *s = g_string_new("u,v,y\n");
+  const char *eol = crlf ? "\r\n" : "\n";
+  for (int i = 0; i < 120000; i++) {
+    if (i % 997 == 5)
+      g_string_append_printf(s, "%d,,%d%s", i, i % 3, eol);
+    else if (class_labels)
+      g_string_append_printf(s, "%d,%.17g,%c%s", i, i / 7.0, "abc"[i % 3], eol);
+    else
+      g_string_append_printf(s, "%d,%.17g,%d%s", i, i / 7.0, i % 5, eol);
+    if (i % 5003 == 0)
+      g_string_append(s, eol);
+  }
+  g_string_truncate(s, s->len - strlen(eol));
+  return s;
+}
+
+static PlumDataset *
+read_with_threads(const GString *text, const PlumCsvOptions *opts, unsigned threads, GError **error)
+{
+  g_assert_true(plum_threads_set(threads, NULL));
+  PlumDataset *ds = plum_csv_read_buffer(text->str, text->len, "big.csv", opts, error);
+  g_assert_true(plum_threads_set(1, NULL));
+  return ds;
+}
+
+static void
+test_read_parallel(void)
+{
+  PlumCsvOptions opts;
+  plum_csv_options_init(&opts);
+  opts.missing = PLUM_MISSING_DROP;
+  for (int variant = 0; variant < 4; variant++) {
+    GString *text = big_text(variant & 1, variant & 2);
+    PlumDataset *one = read_with_threads(text, &opts, 1, NULL);
+    PlumDataset *two = read_with_threads(text, &opts, 2, NULL);
+    PlumDataset *four = read_with_threads(text, &opts, 4, NULL);
+    g_assert_nonnull(one);
+    g_assert_cmpuint(plum_dataset_n_rows(one), ==, 120000 - 121); /* 121 rows dropped */
+    assert_same_dataset(one, two);
+    assert_same_dataset(one, four);
+    plum_dataset_free(four);
+    plum_dataset_free(two);
+    plum_dataset_free(one);
+    g_string_free(text, TRUE);
+  }
+}
+
+/* The first error in the file is reported, as the serial read reports it, though a later range
+ * of the file fails too. */
+static void
+test_read_parallel_errors(void)
+{
+  GString *text = big_text(FALSE, FALSE);
+  char *late = strstr(text->str, "\n110000,");
+  char *early = strstr(text->str, "\n60000,");
+  g_assert_nonnull(late);
+  g_assert_nonnull(early);
+  late[3] = 'x';  /* 110000 -> 11x000 */
+  early[3] = 'z'; /* 60000 -> 60z00 */
+  PlumCsvOptions drop;
+  plum_csv_options_init(&drop);
+  drop.missing = PLUM_MISSING_DROP;
+  GError *serial = NULL, *parallel = NULL;
+  g_assert_null(read_with_threads(text, &drop, 1, &serial));
+  g_assert_null(read_with_threads(text, &drop, 2, &parallel));
+  g_assert_error(parallel, PLUM_DATA_ERROR, PLUM_DATA_ERROR_PARSE);
+  g_assert_cmpstr(parallel->message, ==, serial->message);
+  g_assert_nonnull(strstr(parallel->message, "\"60z00\""));
+  /* the default policy refuses the missing cells: the first, row 5 (line 8, after a blank) */
+  g_clear_error(&serial);
+  g_clear_error(&parallel);
+  early[3] = '0';
+  late[3] = '0';
+  g_assert_null(read_with_threads(text, NULL, 2, &parallel));
+  g_assert_cmpstr(parallel->message, ==, "big.csv:8:3: missing value \"\" (column \"v\")");
+  g_clear_error(&parallel);
+  g_string_free(text, TRUE);
+}
+
 static void
 test_read_missing(void)
 {
@@ -601,20 +704,6 @@ write_csv(const PlumDataset *ds)
 }
 
 static void
-assert_same_dataset(const PlumDataset *a, const PlumDataset *b)
-{
-  g_assert_cmpuint(plum_dataset_n_rows(a), ==, plum_dataset_n_rows(b));
-  g_assert_cmpuint(plum_dataset_n_features(a), ==, plum_dataset_n_features(b));
-  assert_names(a->feature_names, (const char *const *)b->feature_names);
-  assert_names(a->classes, (const char *const *)b->classes);
-  g_assert_cmpstr(a->target_name, ==, b->target_name);
-  for (size_t i = 0; i < plum_dataset_n_rows(a); i++) {
-    assert_row(a, i, PLUM_MATRIX_ROW(b->X, i));
-    g_assert_cmpfloat(PLUM_MATRIX_AT(a->y, i, 0), ==, PLUM_MATRIX_AT(b->y, i, 0));
-  }
-}
-
-static void
 test_iris_round_trip(void)
 {
   char *path = g_test_build_filename(G_TEST_DIST, "data", "iris.csv", NULL);
@@ -678,6 +767,8 @@ main(int argc, char **argv)
   g_test_add_func("/csv/read/classes", test_read_classes);
   g_test_add_func("/csv/read/given-classes", test_read_given_classes);
   g_test_add_func("/csv/read/missing", test_read_missing);
+  g_test_add_func("/csv/read/parallel", test_read_parallel);
+  g_test_add_func("/csv/read/parallel-errors", test_read_parallel_errors);
   g_test_add_func("/csv/read/missing-tokens", test_read_missing_tokens);
   g_test_add_func("/csv/error/default-options", test_error_default_options);
   g_test_add_func("/csv/error/options", test_error_options);
