@@ -26,7 +26,8 @@ if [ ! -x "$plum_reader" ]; then
   exit 1
 fi
 
-# Both readers are single-threaded; keep BLAS/OpenMP pools from competing with them.
+# One thread each, like for like: pandas reads on one, and plum's reader (which splits a large
+# file over the `threads` of a pipeline) is held to one here.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PLUM_NUM_THREADS=1
 
 pandas_reader='

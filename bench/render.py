@@ -204,15 +204,21 @@ def csv_tables(rec, get, workloads):
         spec = workloads.BY_NAME[pair["name"]]
         plum_bytes = sum(files.get(f, 0) for f in (spec.train, spec.test) if f)
         peer_bytes = sum(files.get(f + ".csv", 0) for f in workloads.FILES[pair["workload"]])
-        plum = Runs([r for t in rec["threads"] for r in get(pair["name"], "plum", t).ok])
+        # plum's reader splits a large file over the run's threads: one column per thread count
+        plum_cells = []
+        for t in rec["threads"]:
+            pl = Runs(get(pair["name"], "plum", t).ok).median("load")
+            plum_cells += [fmt_s(pl), "%.1f" % (plum_bytes / 1e6 / pl) if pl else "–"]
         peers = [s for s in pair["peers"] if not s["missing"] and s["label"].startswith("sklearn")]
         peer = Runs([r for s in peers[:1] for t in rec["threads"] for r in get(pair["name"], s["label"], t).ok])
-        pl, ql = plum.median("load"), peer.median("load")
-        rows.append([pair["workload"], "%.1f" % (plum_bytes / 1e6), fmt_s(pl),
-                     "%.1f" % (plum_bytes / 1e6 / pl) if pl else "–", "%.1f" % (peer_bytes / 1e6),
-                     fmt_s(ql), "%.1f" % (peer_bytes / 1e6 / ql) if ql else "–"])
-    out = table(["workload", "plum MB (train+test)", "plum time.load s", "plum MB/s",
-                 "peer MB (all files)", "numpy.loadtxt s (sklearn peer)", "numpy MB/s"], rows)
+        ql = peer.median("load")
+        rows.append([pair["workload"], "%.1f" % (plum_bytes / 1e6)] + plum_cells +
+                    ["%.1f" % (peer_bytes / 1e6), fmt_s(ql), "%.1f" % (peer_bytes / 1e6 / ql) if ql else "–"])
+    plum_heads = []
+    for t in rec["threads"]:
+        plum_heads += ["plum time.load s (%d thr)" % t, "plum MB/s (%d thr)" % t]
+    out = table(["workload", "plum MB (train+test)"] + plum_heads +
+                ["peer MB (all files)", "numpy.loadtxt s (sklearn peer, 1 thr)", "numpy MB/s"], rows)
     csv = rec.get("csv")
     if csv and "error" in csv:
         out += ["", "bench/csv-parse.sh on %s failed: %s" % (csv["file"], csv["error"])]
