@@ -1,8 +1,9 @@
 /* pairwise.c — Gram matrices of kernels that are a function of ‖x − y‖² or of xᵀy.
  *
  * K(X, X) costs one SYRK on the upper triangle (‖x − y‖² = ‖x‖² + ‖y‖² − 2xᵀy reads the squared
- * norms off its diagonal), one map per row segment j >= i, and a blocked mirror into the lower
- * triangle; K(X, Y) one GEMM and a map per row. Squared distances are clamped at 0 where
+ * norms off its diagonal), then one pass per row segment j >= i turning products into distances
+ * and mapping them while the row is in cache, and a blocked mirror into the lower triangle;
+ * K(X, Y) one GEMM and the same pass per row. Squared distances are clamped at 0 where
  * cancellation makes them slightly negative, and the diagonal of K(X, X) is an exact 0 distance,
  * so k(x, x) is the kernel's value at 0 to the last bit. Gradients recompute the pairwise
  * quantity with the same BLAS call (O(n²d), cheaper than inverting k) into the first gradient
@@ -53,59 +54,64 @@ row_sqnorms(const PlumMatrix *M, double *out)
     out[i] = pairwise_value(PAIRWISE_DOT, PLUM_MATRIX_ROW(M, i), PLUM_MATRIX_ROW(M, i), M->cols);
 }
 
-/* Gram XXᵀ in the upper triangle turned into squared distances; the diagonal becomes 0. */
-static void
-sqdist_upper(PlumMatrix *B)
+/* The BLAS part of the base: the upper triangle of X Xᵀ (Y NULL), or X Yᵀ (−2 X Yᵀ for squared
+ * distances). For squared distances, returns the squared row norms the rows are finished
+ * with (X's, then Y's when given; transfer full), else NULL. */
+static double *
+base_product(PairwiseBase base, const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
 {
-  ptrdiff_t n = (ptrdiff_t)B->rows;
-  double *sq = g_new(double, B->rows);
-  for (ptrdiff_t i = 0; i < n; i++)
-    sq[i] = PLUM_MATRIX_AT(B, i, i);
-#pragma omp parallel for schedule(dynamic, 32)
-  for (ptrdiff_t i = 0; i < n; i++) {
-    double *row = PLUM_MATRIX_ROW(B, i);
-    row[i] = 0;
-    for (ptrdiff_t j = i + 1; j < n; j++)
-      row[j] = clamp0(sq[i] + sq[j] - 2 * row[j]);
+  int n = (int)X->rows, d = (int)X->cols;
+  if (Y == NULL) {
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, d, 1.0, X->data, blas_ld(X), 0.0,
+                B->data, blas_ld(B));
+    if (base != PAIRWISE_SQDIST)
+      return NULL;
+    double *sq = g_new(double, X->rows);
+    for (size_t i = 0; i < X->rows; i++)
+      sq[i] = PLUM_MATRIX_AT(B, i, i);
+    return sq;
   }
-  g_free(sq);
+  double alpha = base == PAIRWISE_SQDIST ? -2.0 : 1.0;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, (int)Y->rows, d, alpha, X->data,
+              blas_ld(X), Y->data, blas_ld(Y), 0.0, B->data, blas_ld(B));
+  if (base != PAIRWISE_SQDIST)
+    return NULL;
+  double *sq = g_new(double, X->rows + Y->rows);
+  row_sqnorms(X, sq);
+  row_sqnorms(Y, sq + X->rows);
+  return sq;
 }
 
-static void
-sqdist_cross(const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
+/* Turns row i of the product into squared distances (sq from base_product; nothing to do for
+ * a dot product): the row's entries from `first` on, the upper triangle when symmetric. */
+static inline void
+finish_row(const double *sq, size_t n, gboolean symmetric, size_t i, double *row, size_t first,
+           size_t m)
 {
-  ptrdiff_t n = (ptrdiff_t)X->rows;
-  size_t m = Y->rows;
-  double *sq = g_new(double, X->rows + m);
-  row_sqnorms(X, sq);
-  row_sqnorms(Y, sq + n);
-#pragma omp parallel for schedule(static)
-  for (ptrdiff_t i = 0; i < n; i++) {
-    double *row = PLUM_MATRIX_ROW(B, i);
-    for (size_t j = 0; j < m; j++)
-      row[j] = clamp0(sq[i] + sq[n + j] + row[j]);
+  if (sq == NULL)
+    return;
+  if (symmetric) {
+    row[i] = 0;
+    for (size_t j = i + 1; j < m; j++)
+      row[j] = clamp0(sq[i] + sq[j] - 2 * row[j]);
+    return;
   }
-  g_free(sq);
+  for (size_t j = first; j < m; j++)
+    row[j] = clamp0(sq[i] + sq[n + j] + row[j]);
 }
 
 void
 pairwise_base(PairwiseBase base, const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
 {
-  int n = (int)X->rows, d = (int)X->cols;
   if (X->rows == 0 || (Y != NULL && Y->rows == 0))
     return;
-  if (Y == NULL) {
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, d, 1.0, X->data, blas_ld(X), 0.0,
-                B->data, blas_ld(B));
-    if (base == PAIRWISE_SQDIST)
-      sqdist_upper(B);
-    return;
-  }
-  double alpha = base == PAIRWISE_SQDIST ? -2.0 : 1.0;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, (int)Y->rows, d, alpha, X->data,
-              blas_ld(X), Y->data, blas_ld(Y), 0.0, B->data, blas_ld(B));
-  if (base == PAIRWISE_SQDIST)
-    sqdist_cross(X, Y, B);
+  double *sq = base_product(base, X, Y, B);
+  ptrdiff_t n = (ptrdiff_t)X->rows;
+  size_t m = Y ? Y->rows : X->rows;
+#pragma omp parallel for schedule(dynamic, 32) if (sq != NULL)
+  for (ptrdiff_t i = 0; i < n; i++)
+    finish_row(sq, (size_t)n, Y == NULL, (size_t)i, PLUM_MATRIX_ROW(B, i), 0, m);
+  g_free(sq);
 }
 
 void
@@ -131,18 +137,24 @@ pairwise_eval(const PairwiseKernel *pk, const void *params, const double *x, con
   return v;
 }
 
+/* The base and the map in one pass over each row (finished while it is in cache). */
 void
 pairwise_gram(const PairwiseKernel *pk, const void *params, const PlumMatrix *X,
               const PlumMatrix *Y, PlumMatrix *K)
 {
-  pairwise_base(pk->base, X, Y, K);
+  if (X->rows == 0 || (Y != NULL && Y->rows == 0))
+    return;
+  double *sq = base_product(pk->base, X, Y, K);
   ptrdiff_t n = (ptrdiff_t)X->rows;
   size_t m = Y ? Y->rows : X->rows;
 #pragma omp parallel for schedule(dynamic, 32)
   for (ptrdiff_t i = 0; i < n; i++) {
     size_t first = Y ? 0 : (size_t)i;
-    pk->map(params, PLUM_MATRIX_ROW(K, i) + first, m - first);
+    double *row = PLUM_MATRIX_ROW(K, i);
+    finish_row(sq, (size_t)n, Y == NULL, (size_t)i, row, first, m);
+    pk->map(params, row + first, m - first);
   }
+  g_free(sq);
   if (Y == NULL)
     pairwise_mirror_upper(K);
 }
