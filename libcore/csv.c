@@ -25,7 +25,8 @@
 /* Longer numbers (rare: hundreds of digits) are copied to the heap for strtod. */
 #define NUMBER_BUF 128
 #define NO_OFFSET G_MAXSIZE
-/* Data below this many bytes is read by one thread: splitting saves less than it costs. */
+/* Each thread gets at least this many bytes (a few milliseconds of parsing): on a shared
+ * machine a smaller share saves less than one descheduled thread costs. */
 #define PARALLEL_MIN_BYTES ((size_t)1 << 20)
 
 static const char *const default_missing[] = {"", "NA", "N/A", "?", NULL};
@@ -669,9 +670,9 @@ row_threads(const CsvReader *r)
 {
   const char *start = r->data + r->data_offset;
   size_t len = (size_t)(r->end - start), n = (size_t)omp_get_max_threads();
-  if (n < 2 || len < PARALLEL_MIN_BYTES || r->cats != NULL || memchr(start, '"', len) != NULL)
+  if (n < 2 || len < 2 * PARALLEL_MIN_BYTES || r->cats != NULL || memchr(start, '"', len) != NULL)
     return 1;
-  return MIN(n, len / (PARALLEL_MIN_BYTES / 2));
+  return MIN(n, len / PARALLEL_MIN_BYTES);
 }
 
 static gboolean

@@ -402,14 +402,14 @@ assert_same_dataset(const PlumDataset *a, const PlumDataset *b)
 
 /* --- the parallel read (data of 1 MiB or more, several threads) ---------------------------- */
 
-/* About 2.5 MB of rows "i,i/7,label": labels a/b/c (classes) or numbers, every 997th row with
+/* About 6 MB of rows "i,i/7,label": labels a/b/c (classes) or numbers, every 997th row with
  * a missing cell, blank lines now and then, CRLF line ends when asked, no final line end. */
 static GString *
 big_text(gboolean class_labels, gboolean crlf)
 {
   GString *s = g_string_new("u,v,y\n");
   const char *eol = crlf ? "\r\n" : "\n";
-  for (int i = 0; i < 120000; i++) {
+  for (int i = 0; i < 220000; i++) {
     if (i % 997 == 5)
       g_string_append_printf(s, "%d,,%d%s", i, i % 3, eol);
     else if (class_labels)
@@ -444,7 +444,7 @@ test_read_parallel(void)
     PlumDataset *two = read_with_threads(text, &opts, 2, NULL);
     PlumDataset *four = read_with_threads(text, &opts, 4, NULL);
     g_assert_nonnull(one);
-    g_assert_cmpuint(plum_dataset_n_rows(one), ==, 120000 - 121); /* 121 rows dropped */
+    g_assert_cmpuint(plum_dataset_n_rows(one), ==, 220000 - 221); /* 221 rows dropped */
     assert_same_dataset(one, two);
     assert_same_dataset(one, four);
     plum_dataset_free(four);
@@ -460,11 +460,11 @@ static void
 test_read_parallel_errors(void)
 {
   GString *text = big_text(FALSE, FALSE);
-  char *late = strstr(text->str, "\n110000,");
+  char *late = strstr(text->str, "\n200000,");
   char *early = strstr(text->str, "\n60000,");
   g_assert_nonnull(late);
   g_assert_nonnull(early);
-  late[3] = 'x';  /* 110000 -> 11x000 */
+  late[3] = 'x';  /* 200000 -> 20x000 */
   early[3] = 'z'; /* 60000 -> 60z00 */
   PlumCsvOptions drop;
   plum_csv_options_init(&drop);
