@@ -240,9 +240,9 @@ plum_matrix_row_dots(double alpha, const PlumMatrix *a, const double *x, double 
   g_return_if_fail(a != NULL);
   g_return_if_fail(fits_blasint(a->cols));
   ptrdiff_t n = (ptrdiff_t)a->rows;
-  /* OpenBLAS's ddot orders its sum by the length alone, not by the address (checked). */
-  /* threads only for a millisecond's work or more: below that a descheduled thread at the
-   * barrier costs more than the split saves */
+  /* OpenBLAS's ddot orders its sum by the length alone, not by the address (checked). Threads
+   * only for a millisecond's work or more: below that a descheduled thread at the barrier costs
+   * more than the split saves. */
 #pragma omp parallel for schedule(static) if (a->rows * a->cols >= ((size_t)1 << 20))
   for (ptrdiff_t i = 0; i < n; i++) {
     double dot = cblas_ddot((blasint)a->cols, PLUM_MATRIX_ROW(a, i), 1, x, 1);
