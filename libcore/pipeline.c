@@ -644,24 +644,11 @@ model_output(const Step *m,
   return out;
 }
 
-/* predict, predict_proba and predict_std, each where the model has it. */
+/* predict, predict_proba and predict_std, each where the model has it, into new matrices: all
+ * from one predict_all call when the model has one (Z is checked: the fitted width, finite),
+ * else slot by slot. */
 static gboolean
-predict_slot_by_slot(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
-                     PlumPredictions *pred, GError **error)
-{
-  gboolean ok = TRUE;
-  if (m->vt->predict != NULL)
-    ok = (pred->values = model_output(m, m->vt->predict, Z, shape->n_outputs, error)) != NULL;
-  if (ok && m->vt->predict_proba != NULL && shape->n_classes > 0)
-    ok = (pred->proba = model_output(m, m->vt->predict_proba, Z, shape->n_classes, error)) != NULL;
-  if (ok && m->vt->predict_std != NULL)
-    ok = (pred->std = model_output(m, m->vt->predict_std, Z, shape->n_outputs, error)) != NULL;
-  return ok;
-}
-
-/* The same outputs through predict_all: one pass, Z already checked (width and values). */
-static gboolean
-predict_at_once(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
+predict_outputs(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
                 PlumPredictions *pred, GError **error)
 {
   const PlumModelVTable *vt = m->vt;
@@ -672,7 +659,13 @@ predict_at_once(const Step *m, const PlumModelShape *shape, const PlumMatrix *Z,
     ok = (pred->proba = plum_matrix_new(Z->rows, shape->n_classes, error)) != NULL;
   if (ok && vt->predict_std != NULL)
     ok = (pred->std = plum_matrix_new(Z->rows, shape->n_outputs, error)) != NULL;
-  return ok && vt->predict_all(m->instance, Z, pred->values, pred->proba, pred->std, error);
+  if (!ok)
+    return FALSE;
+  if (vt->predict_all != NULL && Z->cols == shape->n_features)
+    return vt->predict_all(m->instance, Z, pred->values, pred->proba, pred->std, error);
+  return (pred->values == NULL || vt->predict(m->instance, Z, pred->values, error)) &&
+         (pred->proba == NULL || vt->predict_proba(m->instance, Z, pred->proba, error)) &&
+         (pred->std == NULL || vt->predict_std(m->instance, Z, pred->std, error));
 }
 
 PlumPredictions *
@@ -698,10 +691,7 @@ plum_pipeline_predict(const PlumPipeline *p, const PlumMatrix *X, GError **error
   m->vt->shape(m->instance, &shape);
   PlumPredictions *pred = g_new0(PlumPredictions, 1);
   gboolean ok = check_finite_for(m, Z, p->n_steps == 0 ? p->feature_names : NULL, error);
-  if (ok && m->vt->predict_all != NULL && Z->cols == shape.n_features)
-    ok = predict_at_once(m, &shape, Z, pred, error);
-  else if (ok)
-    ok = predict_slot_by_slot(m, &shape, Z, pred, error);
+  ok = ok && predict_outputs(m, &shape, Z, pred, error);
   if (ok && m->vt->predict == NULL && m->vt->transform != NULL)
     ok = (pred->transformed = model_output(m, m->vt->transform, Z, shape.n_transform, error)) !=
          NULL;
