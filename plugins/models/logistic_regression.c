@@ -81,8 +81,10 @@ typedef struct {
   const double *w; /* nullable */
   size_t n, d, k;
   gboolean fit_intercept;
-  double l2;             /* F holds (l2 / 2) ‖W‖² */
-  double *S;             /* n x k scores, then residuals */
+  double l2;       /* F holds (l2 / 2) ‖W‖² */
+  double *S;       /* n x k scores, then residuals */
+  double *partial; /* per thread: its loss, then its gradient share */
+  size_t partial_len;
   LinmodelGather gather; /* minibatches */
 } LogRegObjective;
 
@@ -317,6 +319,7 @@ objective_free(void *ctx)
   LogRegObjective *o = ctx;
   g_free(o->y);
   g_free(o->S);
+  g_free(o->partial);
   linmodel_gather_clear(&o->gather);
   g_free(o);
 }
@@ -355,33 +358,40 @@ block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const
 /* Loss and data gradient over all m rows of X, one fused pass per thread over a contiguous run
  * of blocks; the threads' sums are added in thread order, so a thread count gives one result. */
 static double
-data_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const double *w,
+data_eval(LogRegObjective *o, const PlumMatrix *X, const double *y, const double *w,
           const double *coef, const double *intercept, double *grad)
 {
   size_t m = X->rows, width = objective_n_params(o->d, o->k, o->fit_intercept),
          n_blocks = (m + LOGREG_BLOCK - 1) / LOGREG_BLOCK;
   int n_threads = m * X->cols >= LOGREG_PARALLEL_MIN ? omp_get_max_threads() : 1;
-  n_threads = (int)MIN((size_t)n_threads, n_blocks);
-  double *partial = grad ? g_new0(double, (size_t)n_threads *width) : NULL;
-  double *loss = g_new0(double, (size_t)n_threads);
+  n_threads = (int)MAX(MIN((size_t)n_threads, n_blocks), 1);
+  /* per thread, 1 + width sums: the loss, then the gradient share (kept between evaluations,
+   * as a minibatch optimizer evaluates once per batch) */
+  size_t stride = 1 + width, len = (size_t)n_threads * stride;
+  if (o->partial_len < len) {
+    g_free(o->partial);
+    o->partial = g_new(double, len);
+    o->partial_len = len;
+  }
+  double *partial = o->partial;
+  memset(partial, 0, len * sizeof *partial);
 #pragma omp parallel num_threads(n_threads)
   {
     size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
     size_t b0 = t * n_blocks / nt, b1 = (t + 1) * n_blocks / nt;
-    double *g = partial ? partial + t * width : NULL;
+    double *sums = partial + t * stride;
     for (size_t b = b0; b < b1; b++) {
       size_t i0 = b * LOGREG_BLOCK, mb = MIN(LOGREG_BLOCK, m - i0);
-      loss[t] += block_eval(o, X, y, w, coef, intercept, i0, mb, o->S + i0 * o->k, g);
+      sums[0] +=
+          block_eval(o, X, y, w, coef, intercept, i0, mb, o->S + i0 * o->k, grad ? sums + 1 : NULL);
     }
   }
   double total = 0;
   for (int t = 0; t < n_threads; t++) {
-    total += loss[t];
+    total += partial[(size_t)t * stride];
     if (grad)
-      cblas_daxpy((int)width, 1.0, partial + (size_t)t * width, 1, grad, 1);
+      cblas_daxpy((int)width, 1.0, partial + (size_t)t * stride + 1, 1, grad, 1);
   }
-  g_free(loss);
-  g_free(partial);
   return total;
 }
 
