@@ -71,12 +71,12 @@ squared_distance(const double *a, const double *b, size_t d)
 }
 
 /* The centres as the nearest-centre search reads them: their squared norms and, for few
- * centres, Cᵀ (d x width, zero-padded to the kernel's width). */
+ * centres, Cᵀ (d x KMEANS_SMALL_K, zero-padded). */
 typedef struct {
   const double *C; /* k x d */
-  size_t k, d, width;
+  size_t k, d;
   double *c_sq; /* k */
-  double *Ct;   /* d x width, or NULL: GEMM */
+  double *Ct;   /* d x KMEANS_SMALL_K, or NULL: GEMM */
 } Centres;
 
 /* Up to this many centres, a row's products with every centre are kept in vector registers
@@ -92,11 +92,10 @@ centres_init(Centres *cs, const double *C, size_t k, size_t d)
     cs->c_sq[c] = cblas_ddot((int)d, C + c * d, 1, C + c * d, 1);
   if (k > KMEANS_SMALL_K)
     return;
-  cs->width = KMEANS_SMALL_K;
-  cs->Ct = g_new0(double, d * cs->width);
+  cs->Ct = g_new0(double, d * KMEANS_SMALL_K);
   for (size_t c = 0; c < k; c++)
     for (size_t j = 0; j < d; j++)
-      cs->Ct[j * cs->width + c] = C[c * d + j];
+      cs->Ct[j * KMEANS_SMALL_K + c] = C[c * d + j];
 }
 
 static void
@@ -140,26 +139,25 @@ nearest_of(const Centres *cs, V4 lo, V4 hi)
   return argmin_centre(cs->c_sq, dist, 1, cs->k);
 }
 
-/* labels of four rows of X (ld apart) against up to 8 centres: 4 rows x 8 products in eight
- * named vector accumulators (registers; -O2 would not unroll a loop over the rows), summed
- * over the features in order as GEMM does. */
+/* labels of four rows x[0..4) against up to 8 centres: 4 rows x 8 products in eight named
+ * vector accumulators (registers; -O2 would not unroll a loop over the rows), summed over the
+ * features in order as GEMM does. Each row's result depends on that row alone. */
 G_ALWAYS_INLINE static inline void
-nearest_four(const Centres *cs, const double *X, size_t ld, int *labels)
+nearest_four(const Centres *cs, const double *const x[4], int labels[4])
 {
   V4 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0}, l3 = {0}, h3 = {0};
-  const double *x0 = X, *x1 = X + ld, *x2 = X + 2 * ld, *x3 = X + 3 * ld;
   for (size_t j = 0; j < cs->d; j++) {
     V4 lo, hi;
     V4_LOAD(lo, cs->Ct + j * KMEANS_SMALL_K);
     V4_LOAD(hi, cs->Ct + j * KMEANS_SMALL_K + 4);
-    l0 += x0[j] * lo;
-    h0 += x0[j] * hi;
-    l1 += x1[j] * lo;
-    h1 += x1[j] * hi;
-    l2 += x2[j] * lo;
-    h2 += x2[j] * hi;
-    l3 += x3[j] * lo;
-    h3 += x3[j] * hi;
+    l0 += x[0][j] * lo;
+    h0 += x[0][j] * hi;
+    l1 += x[1][j] * lo;
+    h1 += x[1][j] * hi;
+    l2 += x[2][j] * lo;
+    h2 += x[2][j] * hi;
+    l3 += x[3][j] * lo;
+    h3 += x[3][j] * hi;
   }
   labels[0] = nearest_of(cs, l0, h0);
   labels[1] = nearest_of(cs, l1, h1);
@@ -168,23 +166,23 @@ nearest_four(const Centres *cs, const double *X, size_t ld, int *labels)
 }
 
 /* labels of rows X (ld apart) against up to 8 centres, four rows at a time (independent
- * accumulators hide the adds' latency); the last rows go through a zero-padded copy. */
+ * accumulators hide the adds' latency); a last group of fewer repeats its final row. */
 PLUM_VEC_CLONES static void
 nearest_rows_small(const Centres *cs, const double *X, size_t ld, size_t rows, int *labels)
 {
   size_t i = 0;
-  for (; i + 4 <= rows; i += 4)
-    nearest_four(cs, X + i * ld, ld, labels + i);
+  for (; i + 4 <= rows; i += 4) {
+    const double *x[4] = {X + i * ld, X + (i + 1) * ld, X + (i + 2) * ld, X + (i + 3) * ld};
+    nearest_four(cs, x, labels + i);
+  }
   if (i == rows)
     return;
-  size_t left = rows - i;
-  double *pad = g_new0(double, 4 * cs->d);
-  int pad_labels[4];
-  for (size_t g = 0; g < left; g++)
-    memcpy(pad + g * cs->d, X + (i + g) * ld, cs->d * sizeof *pad);
-  nearest_four(cs, pad, cs->d, pad_labels);
-  memcpy(labels + i, pad_labels, left * sizeof *labels);
-  g_free(pad);
+  const double *x[4];
+  int found[4];
+  for (size_t g = 0; g < 4; g++)
+    x[g] = X + MIN(i + g, rows - 1) * ld;
+  nearest_four(cs, x, found);
+  memcpy(labels + i, found, (rows - i) * sizeof *labels);
 }
 
 /* labels[0..rows) of the rows X (ld apart) by ‖c‖² − 2xᵀc; D is rows x k scratch for the GEMM
