@@ -562,38 +562,60 @@ count_line_ends(const char *p, const char *stop)
   return n;
 }
 
-/* One thread's share of a parallel read: its bytes, and its rows written from row `slot` of
- * the shared output on. */
+/* One thread's share of a parallel read: its bytes, how many line ends they hold, whether a
+ * quote is among them, and its rows written from row `slot` of the shared output on. */
 typedef struct {
   const char *begin, *end;
+  size_t line_ends;
+  gboolean quoted;
   size_t slot;
   CsvOutput out;
   PlumMatrix X, y;
   GError *error;
 } CsvRange;
 
-/* Splits the data into ranges at line ends; each range's slot leaves room for a row per line
- * end it holds, and only the range reaching the end of the data can hold one more row (an
- * unterminated last line), so the slots fit in count_lines' capacity. */
+/* Splits the data into n_ranges byte ranges at line ends. */
 static CsvRange *
 split_ranges(const CsvReader *r, size_t n_ranges)
 {
   CsvRange *ranges = g_new0(CsvRange, n_ranges);
   const char *start = r->data + r->data_offset;
-  size_t len = (size_t)(r->end - start), slot = 0;
+  size_t len = (size_t)(r->end - start);
   for (size_t t = 0; t < n_ranges; t++) {
     const char *b = t == 0 ? start : ranges[t - 1].end;
     const char *e = t + 1 == n_ranges ? r->end : start + len / n_ranges * (t + 1);
     if (e < b)
       e = b;
     const char *nl = e < r->end ? memchr(e, '\n', (size_t)(r->end - e)) : NULL;
-    e = t + 1 == n_ranges || nl == NULL ? r->end : nl + 1;
     ranges[t].begin = b;
-    ranges[t].end = e;
-    ranges[t].slot = slot;
-    slot += count_line_ends(b, e);
+    ranges[t].end = t + 1 == n_ranges || nl == NULL ? r->end : nl + 1;
   }
   return ranges;
+}
+
+/* Each range's line ends and quotes, in parallel; FALSE when a quote rules the split out (a
+ * quoted cell may hold a line end). Otherwise each range's slot leaves room for a row per line
+ * end before it; only the range reaching the end of the data holds one row more (an
+ * unterminated last line), so *capacity, the line ends plus one, bounds the rows. */
+static gboolean
+survey_ranges(CsvRange *ranges, size_t n_ranges, size_t *capacity)
+{
+#pragma omp parallel for schedule(static, 1) num_threads((int)n_ranges)
+  for (size_t t = 0; t < n_ranges; t++) {
+    const CsvRange *g = &ranges[t];
+    size_t len = (size_t)(g->end - g->begin);
+    ranges[t].quoted = memchr(g->begin, '"', len) != NULL;
+    ranges[t].line_ends = count_line_ends(g->begin, g->end);
+  }
+  size_t slot = 0;
+  for (size_t t = 0; t < n_ranges; t++) {
+    if (ranges[t].quoted)
+      return FALSE;
+    ranges[t].slot = slot;
+    slot += ranges[t].line_ends;
+  }
+  *capacity = slot + 1;
+  return TRUE;
 }
 
 /* A range's output: views of the shared matrices from its slot on. */
@@ -633,12 +655,11 @@ gather_ranges(CsvOutput *out, CsvRange *ranges, size_t n_ranges)
   }
 }
 
-/* read_range over the ranges in parallel; the first range's error in file order is the one
- * the serial pass would have stopped at. */
+/* read_range over the surveyed ranges in parallel; the first range's error in file order is
+ * the one the serial pass would have stopped at. */
 static gboolean
-read_parallel(CsvReader *r, CsvOutput *out, size_t n_ranges, GError **error)
+read_parallel(CsvReader *r, CsvOutput *out, CsvRange *ranges, size_t n_ranges, GError **error)
 {
-  CsvRange *ranges = split_ranges(r, n_ranges);
 #pragma omp parallel for schedule(static, 1) num_threads((int)n_ranges)
   for (size_t t = 0; t < n_ranges; t++) {
     CsvReader own = *r;
@@ -658,30 +679,61 @@ read_parallel(CsvReader *r, CsvOutput *out, size_t n_ranges, GError **error)
   }
   if (ok)
     gather_ranges(out, ranges, n_ranges);
-  g_free(ranges);
   return ok;
 }
 
-/* Threads for the data rows: one unless the data is large and every row parses on its own —
- * no quote (a quoted cell may hold a line end) and no categorical column (codes follow the
- * order of first appearance). */
+/* Threads for the data rows: one unless the data is large and no categorical column (whose
+ * codes follow the order of first appearance) is read. */
 static size_t
 row_threads(const CsvReader *r)
 {
-  const char *start = r->data + r->data_offset;
-  size_t len = (size_t)(r->end - start), n = (size_t)omp_get_max_threads();
-  if (n < 2 || len < 2 * PARALLEL_MIN_BYTES || r->cats != NULL || memchr(start, '"', len) != NULL)
+  size_t len = (size_t)(r->end - (r->data + r->data_offset)), n = (size_t)omp_get_max_threads();
+  if (n < 2 || len < 2 * PARALLEL_MIN_BYTES || r->cats != NULL)
     return 1;
   return MIN(n, len / PARALLEL_MIN_BYTES);
 }
 
+/* The output matrices, for up to `capacity` rows. */
+static gboolean
+allocate_output(const CsvReader *r, size_t capacity, CsvOutput *out, GError **error)
+{
+  size_t d = r->n_cols - (r->label < r->n_cols);
+  out->X = plum_matrix_new(capacity, d, error);
+  if (out->X == NULL)
+    return FALSE;
+  if (r->label == r->n_cols)
+    return TRUE;
+  out->y = plum_matrix_new(capacity, 1, error);
+  if (out->y == NULL || r->target == PLUM_TARGET_REAL)
+    return out->y != NULL;
+  out->label_offset = g_try_new(size_t, capacity);
+  if (out->label_offset == NULL) {
+    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
+                "%s: out of memory for the labels of %zu rows", r->source, capacity);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Sizes the output and reads the data rows: in parallel ranges where row_threads allows and
+ * the data holds no quote, else in one pass. */
 static gboolean
 read_rows(CsvReader *r, CsvOutput *out, GError **error)
 {
-  size_t n = row_threads(r);
-  if (n > 1)
-    return read_parallel(r, out, n, error);
-  return read_range(r, r->data + r->data_offset, r->end, out, error);
+  const char *start = r->data + r->data_offset;
+  size_t n = row_threads(r), capacity = 0;
+  if (n > 1) {
+    CsvRange *ranges = split_ranges(r, n);
+    if (survey_ranges(ranges, n, &capacity)) {
+      gboolean ok =
+          allocate_output(r, capacity, out, error) && read_parallel(r, out, ranges, n, error);
+      g_free(ranges);
+      return ok;
+    }
+    g_free(ranges);
+  }
+  capacity = count_line_ends(start, r->end) + 1;
+  return allocate_output(r, capacity, out, error) && read_range(r, start, r->end, out, error);
 }
 
 /* --- header and label column ------------------------------------------------------------- */
@@ -1091,39 +1143,6 @@ any_numeric(const char *const *tokens)
   return FALSE;
 }
 
-/* An upper bound on the data rows: one per line end, plus an unterminated last line. */
-static size_t
-count_lines(const CsvReader *r)
-{
-  size_t lines = 1;
-  for (const char *p = r->data + r->data_offset, *nl;
-       (nl = memchr(p, '\n', (size_t)(r->end - p))) != NULL; p = nl + 1)
-    lines++;
-  return lines;
-}
-
-static gboolean
-allocate_output(const CsvReader *r, CsvOutput *out, GError **error)
-{
-  size_t capacity = count_lines(r);
-  size_t d = r->n_cols - (r->label < r->n_cols);
-  out->X = plum_matrix_new(capacity, d, error);
-  if (out->X == NULL)
-    return FALSE;
-  if (r->label == r->n_cols)
-    return TRUE;
-  out->y = plum_matrix_new(capacity, 1, error);
-  if (out->y == NULL || r->target == PLUM_TARGET_REAL)
-    return out->y != NULL;
-  out->label_offset = g_try_new(size_t, capacity);
-  if (out->label_offset == NULL) {
-    g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_INVALID,
-                "%s: out of memory for the labels of %zu rows", r->source, capacity);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 /* After the pass: whether an AUTO target turned out real or classes. */
 static gboolean
 resolve_target(CsvReader *r, const CsvOutput *out, GError **error)
@@ -1212,8 +1231,8 @@ plum_csv_read_buffer(const char *data, size_t len, const char *source_name,
   CsvOutput out = {.first_text_label = NO_OFFSET, .first_nonfinite_label = NO_OFFSET};
   PlumDataset *ds = NULL;
   if (check_options(&r, error) && read_header(&r, error) && choose_label(&r, error) &&
-      check_width(&r, error) && setup_categories(&r, error) && allocate_output(&r, &out, error) &&
-      read_rows(&r, &out, error) && check_rows(&r, &out, error) && resolve_target(&r, &out, error))
+      check_width(&r, error) && setup_categories(&r, error) && read_rows(&r, &out, error) &&
+      check_rows(&r, &out, error) && resolve_target(&r, &out, error))
     ds = make_dataset(&r, &out, error);
   plum_matrix_free(out.X);
   plum_matrix_free(out.y);

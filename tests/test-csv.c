@@ -432,19 +432,38 @@ read_with_threads(const GString *text, const PlumCsvOptions *opts, unsigned thre
   return ds;
 }
 
+/* Replaces a class label by "multi\nline" so that a two-way split of the data at the first
+ * line end after its middle would cut that quoted cell: a quote must keep the read serial. */
+static void
+quote_at_split(GString *text)
+{
+  const char *cell = "\"multi\nline\"";
+  size_t grown = text->len + strlen(cell) - 1, data = strlen("u,v,y\n");
+  size_t middle = data + (grown - data) / 2; /* where read_rows splits in two */
+  const char *row_end = strchr(text->str + middle, '\n');
+  g_assert_nonnull(row_end);
+  size_t label = (size_t)(row_end - text->str) - 1;
+  g_assert_cmpuint(middle, <, label); /* the inner line end comes first after the middle */
+  g_string_erase(text, (gssize)label, 1);
+  g_string_insert(text, (gssize)label, cell);
+}
+
 static void
 test_read_parallel(void)
 {
   PlumCsvOptions opts;
   plum_csv_options_init(&opts);
   opts.missing = PLUM_MISSING_DROP;
-  for (int variant = 0; variant < 4; variant++) {
-    GString *text = big_text(variant & 1, variant & 2);
+  for (int variant = 0; variant < 5; variant++) {
+    GString *text = big_text(variant & 1 || variant == 4, variant & 2);
+    if (variant == 4)
+      quote_at_split(text);
     PlumDataset *one = read_with_threads(text, &opts, 1, NULL);
     PlumDataset *two = read_with_threads(text, &opts, 2, NULL);
     PlumDataset *four = read_with_threads(text, &opts, 4, NULL);
     g_assert_nonnull(one);
     g_assert_cmpuint(plum_dataset_n_rows(one), ==, 220000 - 221); /* 221 rows dropped */
+    g_assert_cmpuint(one->n_classes, ==, variant == 4 ? 4 : (variant & 1) ? 3 : 0);
     assert_same_dataset(one, two);
     assert_same_dataset(one, four);
     plum_dataset_free(four);
