@@ -83,10 +83,9 @@ base_product(PairwiseBase base, const PlumMatrix *X, const PlumMatrix *Y, PlumMa
 }
 
 /* Turns row i of the product into squared distances (sq from base_product; nothing to do for
- * a dot product): the row's entries from `first` on, the upper triangle when symmetric. */
+ * a dot product): the upper triangle of the row when symmetric, else all m entries. */
 static inline void
-finish_row(const double *sq, size_t n, gboolean symmetric, size_t i, double *row, size_t first,
-           size_t m)
+finish_row(const double *sq, size_t n, gboolean symmetric, size_t i, double *row, size_t m)
 {
   if (sq == NULL)
     return;
@@ -96,22 +95,37 @@ finish_row(const double *sq, size_t n, gboolean symmetric, size_t i, double *row
       row[j] = clamp0(sq[i] + sq[j] - 2 * row[j]);
     return;
   }
-  for (size_t j = first; j < m; j++)
+  for (size_t j = 0; j < m; j++)
     row[j] = clamp0(sq[i] + sq[n + j] + row[j]);
 }
 
-void
-pairwise_base(PairwiseBase base, const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
+/* The base of every pair and, with pk, the kernel's map, in one pass per row while it is in
+ * cache; K(X, X) (Y NULL) only in its upper triangle. */
+static void
+fill_rows(PairwiseBase base, const PairwiseKernel *pk, const void *params, const PlumMatrix *X,
+          const PlumMatrix *Y, PlumMatrix *B)
 {
   if (X->rows == 0 || (Y != NULL && Y->rows == 0))
     return;
   double *sq = base_product(base, X, Y, B);
   ptrdiff_t n = (ptrdiff_t)X->rows;
   size_t m = Y ? Y->rows : X->rows;
-#pragma omp parallel for schedule(dynamic, 32) if (sq != NULL)
-  for (ptrdiff_t i = 0; i < n; i++)
-    finish_row(sq, (size_t)n, Y == NULL, (size_t)i, PLUM_MATRIX_ROW(B, i), 0, m);
+#pragma omp parallel for schedule(dynamic, 32) if (sq != NULL || pk != NULL)
+  for (ptrdiff_t i = 0; i < n; i++) {
+    double *row = PLUM_MATRIX_ROW(B, i);
+    finish_row(sq, (size_t)n, Y == NULL, (size_t)i, row, m);
+    if (pk != NULL) {
+      size_t first = Y ? 0 : (size_t)i;
+      pk->map(params, row + first, m - first);
+    }
+  }
   g_free(sq);
+}
+
+void
+pairwise_base(PairwiseBase base, const PlumMatrix *X, const PlumMatrix *Y, PlumMatrix *B)
+{
+  fill_rows(base, NULL, NULL, X, Y, B);
 }
 
 void
@@ -137,24 +151,11 @@ pairwise_eval(const PairwiseKernel *pk, const void *params, const double *x, con
   return v;
 }
 
-/* The base and the map in one pass over each row (finished while it is in cache). */
 void
 pairwise_gram(const PairwiseKernel *pk, const void *params, const PlumMatrix *X,
               const PlumMatrix *Y, PlumMatrix *K)
 {
-  if (X->rows == 0 || (Y != NULL && Y->rows == 0))
-    return;
-  double *sq = base_product(pk->base, X, Y, K);
-  ptrdiff_t n = (ptrdiff_t)X->rows;
-  size_t m = Y ? Y->rows : X->rows;
-#pragma omp parallel for schedule(dynamic, 32)
-  for (ptrdiff_t i = 0; i < n; i++) {
-    size_t first = Y ? 0 : (size_t)i;
-    double *row = PLUM_MATRIX_ROW(K, i);
-    finish_row(sq, (size_t)n, Y == NULL, (size_t)i, row, first, m);
-    pk->map(params, row + first, m - first);
-  }
-  g_free(sq);
+  fill_rows(pk->base, pk, params, X, Y, K);
   if (Y == NULL)
     pairwise_mirror_upper(K);
 }
