@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <locale.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -789,10 +792,29 @@ print_help(void)
          PLUM_PLUGIN_DIR);
 }
 
+/* Keeps the memory of freed blocks in the process for the next allocation instead of handing it
+ * back to the kernel. By default glibc maps every block over 128 KiB afresh and unmaps it when
+ * freed, so each buffer of a fit or a prediction is paid for again in page faults, and in a
+ * process with a second thread each unmapping also costs the other CPU a TLB flush: on the
+ * bench's 2-core machine, logistic regression's prediction took 1.5 ms at 2 threads against
+ * 0.8 ms at 1, and its 2-thread fit 60 ms against 50, all of the difference in faults. Blocks
+ * up to 32 MiB (glibc's ceiling for this setting) now come from the heap, which keeps up to
+ * 1 GiB of free memory at its top. A command runs one job, so holding its peak is harmless;
+ * a program that embeds libplum makes this choice for itself. */
+static void
+tune_allocator(void)
+{
+#if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
   setlocale(LC_ALL, "");
+  tune_allocator();
   if (argc < 2)
     return usage_error("no command given");
   const char *cmd = argv[1];
