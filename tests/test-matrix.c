@@ -1,6 +1,7 @@
 /* test-matrix.c — matrix views and owned blocks, copies across leading dimensions, the finite
- * and shape checks with their messages, and gemm/gemv against a naive triple loop on strided
- * views in every transpose combination.
+ * and shape checks with their messages, gemm/gemv against a naive triple loop on strided
+ * views in every transpose combination, and row dots: right, and the same bits for a row
+ * wherever it sits.
  */
 #include "config.h"
 
@@ -251,6 +252,59 @@ test_gemv(void)
   g_free(a.data);
 }
 
+/* plum_matrix_row_dots against a plain sum for every width up to 40 (each path of its blocks
+ * of 16 and 4 and the elements left over), on a strided view with alpha, beta and incy, and
+ * each row's result bit for bit the same computed alone, among others, or offset in memory. */
+static void
+test_row_dots(void)
+{
+  const size_t rows = 37, ld = 45;
+  double *data = g_new(double, rows *ld + 8), x[41];
+  for (size_t i = 0; i < rows * ld + 8; i++)
+    data[i] = sin(0.37 * (double)i) * (1.0 + (double)(i % 7));
+  for (size_t j = 0; j < G_N_ELEMENTS(x); j++)
+    x[j] = cos(0.11 * (double)j) - 0.25;
+  for (size_t d = 0; d <= 40; d++) {
+    PlumMatrix a = plum_matrix_view(data, rows, d, ld);
+    double y[2 * 37], alone;
+    for (size_t i = 0; i < rows; i++)
+      y[2 * i] = (double)i;
+    plum_matrix_row_dots(2.0, &a, x, 0.5, y, 2);
+    for (size_t i = 0; i < rows; i++) {
+      double want = 0;
+      for (size_t j = 0; j < d; j++)
+        want += PLUM_MATRIX_AT(&a, i, j) * x[j];
+      want = 2.0 * want + 0.5 * (double)i;
+      g_assert_cmpfloat_with_epsilon(y[2 * i], want, 1e-12 * (1.0 + fabs(want)));
+      PlumMatrix one = plum_matrix_rows(&a, i, 1);
+      alone = (double)i;
+      plum_matrix_row_dots(2.0, &one, x, 0.5, &alone, 1);
+      g_assert_true(memcmp(&alone, &y[2 * i], sizeof alone) == 0);
+    }
+    /* the same values one element further on in memory: a different alignment */
+    if (d > 0) {
+      double *moved = g_new(double, rows *ld + 1), y2[37];
+      memcpy(moved + 1, data, rows * ld * sizeof *moved);
+      PlumMatrix b = plum_matrix_view(moved + 1, rows, d, ld);
+      for (size_t i = 0; i < rows; i++)
+        y2[i] = (double)i;
+      plum_matrix_row_dots(2.0, &b, x, 0.5, y2, 1);
+      for (size_t i = 0; i < rows; i++)
+        g_assert_true(memcmp(&y2[i], &y[2 * i], sizeof y2[i]) == 0);
+      g_free(moved);
+    }
+  }
+  /* beta 0 never reads y (it may hold NaN) */
+  PlumMatrix a = plum_matrix_view(data, rows, 5, ld);
+  double y[37];
+  for (size_t i = 0; i < rows; i++)
+    y[i] = NAN;
+  plum_matrix_row_dots(1.0, &a, x, 0.0, y, 1);
+  for (size_t i = 0; i < rows; i++)
+    g_assert_true(isfinite(y[i]));
+  g_free(data);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -263,5 +317,6 @@ main(int argc, char **argv)
   g_test_add_func("/matrix/gemm", test_gemm);
   g_test_add_func("/matrix/gemm-shapes", test_gemm_shapes);
   g_test_add_func("/matrix/gemv", test_gemv);
+  g_test_add_func("/matrix/row-dots", test_row_dots);
   return g_test_run();
 }
