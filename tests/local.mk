@@ -170,6 +170,13 @@ TESTS += tests/test-preprocessing
 tests_test_preprocessing_SOURCES = tests/test-preprocessing.c
 tests_test_preprocessing_LDADD = $(TEST_LIBS)
 
+# The block products of glm and logistic_regression, compiled from the plugins' own source.
+check_PROGRAMS += tests/test-linmodel
+TESTS += tests/test-linmodel
+tests_test_linmodel_SOURCES = tests/test-linmodel.c plugins/models/linmodel.c \
+	plugins/models/linmodel.h
+tests_test_linmodel_LDADD = $(TEST_LIBS)
+
 check_PROGRAMS += tests/test-glm
 TESTS += tests/test-glm
 tests_test_glm_SOURCES = tests/test-glm.c

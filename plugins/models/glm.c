@@ -6,8 +6,8 @@
  * whose α = 0 case is the maximum-likelihood GLM of R's glm() (the intercept b is never
  * penalised). The default solver is IRLS (Fisher scoring): each step solves the weighted least
  * squares (AᵀWA + Σw·α·I′) θ = AᵀWz for A = [X 1] by a Cholesky factorisation of the p × p
- * normal matrix (accumulated by dsyrk over blocks of rows, in the same pass over X that
- * evaluates F), starting from the intercept-only model as scikit-learn does (from the family's
+ * normal matrix (accumulated over blocks of rows, in the same pass over X that evaluates F),
+ * starting from the intercept-only model as scikit-learn does (from the family's
  * mustart, as R does, where that model's μ is invalid), halving the step toward the previous
  * coefficients while μ leaves the family's mean space or the objective rises by more than `tol`,
  * and stopping when the objective's relative change |ΔF| / (|F| + 0.1) falls below `tol` (R's test
@@ -37,6 +37,7 @@
 #include <plum/registry.h>
 
 #include "linmodel.h"
+#include "vecmath.h"
 
 typedef enum {
   SOLVER_IRLS = 0,
@@ -50,9 +51,9 @@ static const char *const solver_names[] = {"irls", "optimizer", NULL};
 #define COLLINEAR_TOL 1e-12
 /* Halvings of one IRLS step before giving up on it. */
 #define MAX_HALVINGS 30
-/* Rows of √W [X 1] formed at a time: a block that stays in cache between forming it and the
- * dsyrk that accumulates it, instead of an n x p copy of the design written and read back. */
-#define BLOCK_ROWS 512
+/* Rows per block of the fused pass: a block of X (256 x d doubles) is still in cache when the
+ * normal matrix and Aᵀ W z read it after η and μ. */
+#define BLOCK_ROWS 256
 
 typedef struct {
   PlumBinding *family;
@@ -83,12 +84,11 @@ typedef struct {
   double alpha;
   gboolean fit_intercept;
   double *eta, *mu, *dmu, *var;
-  double *sw;          /* n: √W (IRLS) */
-  double *az;          /* n: √W z */
-  double *A;           /* BLOCK_ROWS x p: a block of √W [X 1] */
-  double *G;           /* p x p normal matrix, then its Cholesky factor */
+  double *sw;          /* BLOCK_ROWS: the IRLS weights W of a block */
+  double *swz;         /* BLOCK_ROWS: W z */
+  double *G;           /* p x p normal matrix AᵀWA (upper triangle), then its Cholesky factor */
   double *G_diag;      /* p: the diagonal of G before factorisation */
-  double *rhs;         /* p: Aᵀ √W z */
+  double *rhs;         /* p: Aᵀ W z */
   gboolean G_factored; /* G holds the factor of the last working system */
   double *eval_theta;  /* p: where eta, mu, eval_dev and eval_obj were last evaluated */
   gboolean eval_valid; /* FALSE once eta and mu hold anything else */
@@ -122,8 +122,7 @@ problem_free(GlmProblem *pb)
   g_free(pb->dmu);
   g_free(pb->var);
   g_free(pb->sw);
-  g_free(pb->az);
-  g_free(pb->A);
+  g_free(pb->swz);
   g_free(pb->G);
   g_free(pb->G_diag);
   g_free(pb->rhs);
@@ -177,15 +176,15 @@ problem_of_fit_data(const Glm *self, const PlumFitData *data, GError **error)
   return problem_new(self, data->X, data->y, data->sample_weight, self->params->alpha, error);
 }
 
-/* η = X β + b for the rows of X. */
+/* η = X β + b for the rows of X, each row's sum taken the same way in training and prediction
+ * (plum_matrix_row_dots): a μ the fit found valid is the μ predicted for that row. */
 static void
 linear_predictor(const PlumMatrix *X, const double *theta, gboolean fit_intercept, double *eta)
 {
   double b = fit_intercept ? theta[X->cols] : 0.0;
   for (size_t i = 0; i < X->rows; i++)
     eta[i] = b;
-  cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld,
-              theta, 1, 1.0, eta, 1);
+  plum_matrix_row_dots(1.0, X, theta, 1.0, eta, 1);
 }
 
 static double
@@ -216,19 +215,18 @@ null_theta(GlmProblem *pb, double *theta)
 /* Evaluation and the weighted least-squares system ------------------------------------------
  *
  * One pass over the rows, a block at a time, gives F at θ and the IRLS system at θ together:
- * the block of X that the linear predictor has just read is still in cache when it is scaled
- * into √W [X 1] for dsyrk, so X streams from memory once per step instead of twice. */
+ * the block of X that the linear predictor has just read is still in cache when the normal
+ * matrix AᵀWA and AᵀWz are added up from it, so X streams from memory once per step. */
 
 /* The buffers of the system, allocated once per problem. */
 static void
 ensure_system(GlmProblem *pb)
 {
-  if (pb->A != NULL)
+  if (pb->G != NULL)
     return;
   size_t m = MIN(pb->n, (size_t)BLOCK_ROWS), p = pb->p;
   pb->sw = g_new(double, m);
-  pb->az = g_new(double, m);
-  pb->A = g_new(double, m *p);
+  pb->swz = g_new(double, m);
   pb->G = g_new(double, p *p);
   pb->G_diag = g_new(double, p);
   pb->rhs = g_new(double, p);
@@ -243,35 +241,48 @@ clear_system(GlmProblem *pb)
   pb->G_factored = FALSE;
 }
 
-/* Adds rows [start, start + m) at the current η, μ to G = AᵀA (upper triangle) and
- * rhs = Aᵀ √W z, for A = √W [X 1], the IRLS weights W = w μ′² / V(μ) and the working response
- * z = η + (y − μ) / μ′. */
+/* W and W z of m rows from η, μ, μ′ = dμ/dη and V(μ): W = w μ′² / V(μ), z = η + (y − μ) / μ′. */
+PLUM_VEC_CLONES static void
+irls_weights(const double *eta, const double *mu, const double *dmu, const double *var,
+             const double *y, const double *w, size_t m, double *sw, double *swz)
+{
+  /* two loops: GCC turns a select on w inside into a masked load, which with w NULL made this
+   * loop 10x slower on the bench machine (AMD EPYC) */
+  if (w == NULL) {
+#pragma omp simd
+    for (size_t k = 0; k < m; k++)
+      sw[k] = dmu[k] * dmu[k] / var[k];
+  } else {
+#pragma omp simd
+    for (size_t k = 0; k < m; k++)
+      sw[k] = w[k] * dmu[k] * dmu[k] / var[k];
+  }
+#pragma omp simd
+  for (size_t k = 0; k < m; k++)
+    swz[k] = sw[k] * (eta[k] + (y[k] - mu[k]) / dmu[k]);
+}
+
+/* Adds rows [start, start + m) at the current η, μ to G = AᵀWA (upper triangle) and
+ * rhs = AᵀWz, for A = [X 1], the IRLS weights W and the working response z. */
 static void
 system_block(GlmProblem *pb, size_t start, size_t m)
 {
   const Glm *self = pb->self;
-  size_t d = pb->d, p = pb->p;
-  const double *eta = pb->eta + start, *mu = pb->mu + start, *y = pb->y + start;
+  size_t d = pb->d;
+  const double *eta = pb->eta + start, *mu = pb->mu + start;
   double *dmu = pb->dmu + start, *var = pb->var + start;
   self->fam->mu_eta(self->fam_params, eta, dmu, m);
   self->fam->variance(self->fam_params, mu, var, m);
-  for (size_t k = 0; k < m; k++) {
-    double wk = pb->w ? pb->w[start + k] : 1.0;
-    double s = sqrt(wk * dmu[k] * dmu[k] / var[k]), *row = pb->A + k * p;
-    const double *x = PLUM_MATRIX_ROW(&pb->X, start + k);
-    pb->sw[k] = s;
-    pb->az[k] = s * (eta[k] + (y[k] - mu[k]) / dmu[k]);
-    /* -O2 leaves this loop scalar; it runs n d times per step */
-#pragma omp simd
-    for (size_t j = 0; j < d; j++)
-      row[j] = s * x[j];
-    if (pb->fit_intercept)
-      row[d] = s;
+  irls_weights(eta, mu, dmu, var, pb->y + start, pb->w ? pb->w + start : NULL, m, pb->sw, pb->swz);
+  PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
+  linmodel_add_weighted_gram(&rows, pb->sw, pb->fit_intercept, pb->G, pb->p);
+  linmodel_add_xt_r(&rows, pb->swz, pb->rhs);
+  if (pb->fit_intercept) {
+    double total = 0;
+    for (size_t k = 0; k < m; k++)
+      total += pb->swz[k];
+    pb->rhs[d] += total;
   }
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)m, 1.0, pb->A, (int)p, 1.0, pb->G,
-              (int)p);
-  cblas_dgemv(CblasRowMajor, CblasTrans, (int)m, (int)p, 1.0, pb->A, (int)p, pb->az, 1, 1.0,
-              pb->rhs, 1);
 }
 
 /* The system at the current η, μ (R's first IRLS step, from mustart). */

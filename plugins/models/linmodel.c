@@ -108,3 +108,145 @@ linmodel_gather_clear(LinmodelGather *g)
   g_free(g->w);
   *g = (LinmodelGather){0};
 }
+
+/* Block products -------------------------------------------------------------------------- */
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* The clones are static, called through plain functions: a hidden symbol that is an ifunc does
+ * not resolve from a module loaded by dlopen. */
+#define LINMODEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define LINMODEL_CLONES
+#endif
+
+/* 8 doubles: one AVX-512 register, two AVX2 ones, four SSE2 ones; GCC splits as the clone
+ * allows. Loaded and stored by memcpy (no alignment is assumed). */
+typedef double V8 __attribute__((vector_size(8 * sizeof(double))));
+#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(V8))
+#define V8_STORE(p, v) memcpy((p), &(v), sizeof(V8))
+
+/* Columns [j0, j0 + 8) of Xᵀr added to g. Four sums over alternate rows, so that the adds do
+ * not wait on each other's latency, kept in registers over the rows. */
+static inline __attribute__((always_inline)) void
+add_xt_r_8(const PlumMatrix *X, const double *r, size_t j0, double *g)
+{
+  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, x0, x1, x2, x3, sum;
+  size_t i = 0, m = X->rows;
+  for (; i + 4 <= m; i += 4) {
+    V8_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
+    V8_LOAD(x1, PLUM_MATRIX_ROW(X, i + 1) + j0);
+    V8_LOAD(x2, PLUM_MATRIX_ROW(X, i + 2) + j0);
+    V8_LOAD(x3, PLUM_MATRIX_ROW(X, i + 3) + j0);
+    a0 += r[i] * x0;
+    a1 += r[i + 1] * x1;
+    a2 += r[i + 2] * x2;
+    a3 += r[i + 3] * x3;
+  }
+  for (; i < m; i++) {
+    V8_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
+    a0 += r[i] * x0;
+  }
+  V8_LOAD(sum, g + j0);
+  sum += (a0 + a1) + (a2 + a3);
+  V8_STORE(g + j0, sum);
+}
+
+LINMODEL_CLONES static void
+add_xt_r(const PlumMatrix *X, const double *r, double *g)
+{
+  size_t d = X->cols, j0 = 0;
+  for (; j0 + 8 <= d; j0 += 8)
+    add_xt_r_8(X, r, j0, g);
+  if (j0 == d)
+    return;
+  double tail[8] = {0};
+  size_t w = d - j0;
+  for (size_t i = 0; i < X->rows; i++) {
+    const double *x = PLUM_MATRIX_ROW(X, i) + j0;
+    for (size_t j = 0; j < w; j++)
+      tail[j] += r[i] * x[j];
+  }
+  for (size_t j = 0; j < w; j++)
+    g[j0 + j] += tail[j];
+}
+
+/* The 8 x 8 tile at rows i0, columns j0 of Σ s_k x_k x_kᵀ added to G (upper part only when the
+ * tile is on the diagonal), all 8 + 8 columns inside X. Eight register sums; per row, one
+ * product s_k x_k[j0..j0+8) and eight multiply-adds with x_k[i0 + r] broadcast. */
+static inline __attribute__((always_inline)) void
+gram_tile_8(const PlumMatrix *X, const double *s, size_t i0, size_t j0, double *G, size_t ldg)
+{
+  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0}, x;
+  for (size_t k = 0; k < X->rows; k++) {
+    const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + i0;
+    V8_LOAD(x, row + j0);
+    x *= s[k];
+    a0 += xi[0] * x;
+    a1 += xi[1] * x;
+    a2 += xi[2] * x;
+    a3 += xi[3] * x;
+    a4 += xi[4] * x;
+    a5 += xi[5] * x;
+    a6 += xi[6] * x;
+    a7 += xi[7] * x;
+  }
+  V8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+  for (size_t r = 0; r < 8; r++)
+    for (size_t c = i0 == j0 ? r : 0; c < 8; c++)
+      G[(i0 + r) * ldg + j0 + c] += acc[r][c];
+}
+
+/* The same for a tile cut short by the last column: rows [i0, i1), columns [j0, j1). */
+static void
+gram_tile_edge(const PlumMatrix *X, const double *s, size_t i0, size_t i1, size_t j0, size_t j1,
+               double *G, size_t ldg)
+{
+  for (size_t i = i0; i < i1; i++)
+    for (size_t j = MAX(j0, i); j < j1; j++) {
+      double sum = 0;
+      for (size_t k = 0; k < X->rows; k++) {
+        const double *row = PLUM_MATRIX_ROW(X, k);
+        sum += s[k] * row[i] * row[j];
+      }
+      G[i * ldg + j] += sum;
+    }
+}
+
+LINMODEL_CLONES static void
+add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G, size_t ldg)
+{
+  size_t d = X->cols, full = d - d % 8;
+  for (size_t i0 = 0; i0 < full; i0 += 8)
+    for (size_t j0 = i0; j0 < full; j0 += 8)
+      gram_tile_8(X, s, i0, j0, G, ldg);
+  /* columns past the last whole tile, against every row of G */
+  if (full < d)
+    gram_tile_edge(X, s, 0, d, full, d, G, ldg);
+  if (!intercept)
+    return;
+  /* the intercept's column: Σ s_k x_k, and its corner Σ s_k */
+  double col_small[64], *col = d <= 64 ? col_small : g_new(double, d);
+  memset(col, 0, d * sizeof *col);
+  add_xt_r(X, s, col);
+  for (size_t j = 0; j < d; j++)
+    G[j * ldg + d] += col[j];
+  if (col != col_small)
+    g_free(col);
+  double total = 0;
+  for (size_t k = 0; k < X->rows; k++)
+    total += s[k];
+  G[d * ldg + d] += total;
+}
+
+void
+linmodel_add_xt_r(const PlumMatrix *X, const double *r, double *g)
+{
+  add_xt_r(X, r, g);
+}
+
+void
+linmodel_add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G,
+                           size_t ldg)
+{
+  add_weighted_gram(X, s, intercept, G, ldg);
+}

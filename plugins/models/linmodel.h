@@ -1,5 +1,6 @@
 /* linmodel.h — what the linear-predictor models (glm, logistic_regression) do alike to their fit
- * data: validate it, and gather a minibatch of rows for their objectives.
+ * data: validate it, gather a minibatch of rows for their objectives, and the two products of a
+ * block of rows that their fused passes make.
  *
  * Private to those modules: linmodel.c is compiled into each of them (a module links nothing but
  * libplum), so no symbol here is ever exported. `who` prefixes every message.
@@ -29,5 +30,21 @@ gboolean linmodel_gather(LinmodelGather *g, const char *who, const PlumMatrix *X
                          const double *w, const size_t *terms, size_t m, PlumMatrix *Xb,
                          const double **yb, const double **wb, GError **error);
 void linmodel_gather_clear(LinmodelGather *g);
+
+/* Products of a block of rows (a few hundred, in cache), where a BLAS call's fixed cost and
+ * OpenBLAS's kernels for 16–32 columns lose to a loop that keeps its sums in registers:
+ * measured 1.4x faster than two dgemv per block for logistic regression, 2-3x faster than dsyrk
+ * for a 17 x 17 normal matrix (bench/RESULTS.md). Vectorised for AVX-512, AVX2 and the x86-64
+ * baseline, chosen by the CPU at load time. */
+
+/* g[j] += Σ_i r[i] X[i][j]: Xᵀr added to g (X->cols entries). */
+void linmodel_add_xt_r(const PlumMatrix *X, const double *r, double *g);
+
+/* The upper triangle (diagonal included) of G (row-major, leading dimension ldg) plus
+ * Σ_i s[i] a_i a_iᵀ, for a_i = [x_i 1] when intercept (p = X->cols + 1 rows and columns of G),
+ * a_i = x_i otherwise: the normal matrix AᵀSA of weighted least squares. The strict lower
+ * triangle of G is not touched. */
+void linmodel_add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G,
+                                size_t ldg);
 
 #endif /* PLUM_MODELS_LINMODEL_H */
