@@ -801,22 +801,52 @@ exp_neg_abs_rows(const double *s, double *t, size_t n)
   PLUM_VEC_MAP(exp_neg_abs, s, t, n, 0.0);
 }
 
+/* Labels (score > 0) into values and the two class probabilities into proba, either nullable,
+ * of a sigmoid model from its scores s and t = e^−|s|. */
+static void
+sigmoid_outputs(const double *s, const double *t, size_t m, PlumMatrix *values, PlumMatrix *proba)
+{
+  if (values != NULL) {
+    double *v = values->data;
+    size_t ld = values->ld;
+#pragma omp simd
+    for (size_t i = 0; i < m; i++)
+      v[i * ld] = s[i] > 0 ? 1.0 : 0.0;
+  }
+  if (proba != NULL) {
+    double *p = proba->data;
+    size_t ld = proba->ld;
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) {
+      p[i * ld] = sigmoid_of(-s[i], t[i]);
+      p[i * ld + 1] = sigmoid_of(s[i], t[i]);
+    }
+  }
+}
+
 /* Labels (the class of the largest score, score > 0 for a sigmoid) into values and class
  * probabilities into proba, either nullable, from one pass of scores over X (checked). */
 static void
 logreg_outputs(const LogReg *self, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba)
 {
   size_t k = self->k;
-  double *S = g_new(double, MAX(X->rows * k, 1)), *T = NULL;
+  double *S = g_new(double, MAX(X->rows * k, 1));
   predict_scores(X, self->coef, self->intercept, k, S, k);
-  if (k == 1 && proba != NULL) {
-    T = g_new(double, MAX(X->rows, 1));
-    exp_neg_abs_rows(S, T, X->rows);
+  if (k == 1) {
+    double *T = NULL;
+    if (proba != NULL) {
+      T = g_new(double, MAX(X->rows, 1));
+      exp_neg_abs_rows(S, T, X->rows);
+    }
+    sigmoid_outputs(S, T, X->rows, values, proba);
+    g_free(T);
+    g_free(S);
+    return;
   }
   for (size_t i = 0; i < X->rows; i++) {
     const double *s = S + i * k;
     if (values != NULL) {
-      size_t best = k == 1 && s[0] > 0 ? 1 : 0;
+      size_t best = 0;
       for (size_t j = 1; j < k; j++)
         if (s[j] > s[best])
           best = j;
@@ -825,15 +855,9 @@ logreg_outputs(const LogReg *self, const PlumMatrix *X, PlumMatrix *values, Plum
     if (proba == NULL)
       continue;
     double *row = PLUM_MATRIX_ROW(proba, i);
-    if (k == 1) {
-      row[0] = sigmoid_of(-s[0], T[i]);
-      row[1] = sigmoid_of(s[0], T[i]);
-      continue;
-    }
     memcpy(row, s, k * sizeof *row);
     softmax_in_place(row, k);
   }
-  g_free(T);
   g_free(S);
 }
 
