@@ -338,13 +338,25 @@ block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const
 {
   size_t k = o->k, dk = o->d * k;
   PlumMatrix Xb = {PLUM_MATRIX_ROW(X, i0), m, X->cols, X->ld};
-  scores(&Xb, coef, intercept, k, S, k);
   double loss = 0;
-  if (k == 1)
+  if (k == 1) {
+    /* row dots and Xᵀr on the block in cache: no BLAS call per block (linmodel.h) */
+    predict_scores(&Xb, coef, intercept, 1, S, 1);
     loss = binary_rows(S, y + i0, w ? w + i0 : NULL, m);
-  else
-    for (size_t i = 0; i < m; i++)
-      loss += row_loss(S + i * k, k, (size_t)y[i0 + i], w ? w[i0 + i] : 1.0);
+    if (g == NULL)
+      return loss;
+    linmodel_add_xt_r(&Xb, S, g);
+    if (o->fit_intercept) {
+      double total = 0;
+      for (size_t i = 0; i < m; i++)
+        total += S[i];
+      g[dk] += total;
+    }
+    return loss;
+  }
+  scores(&Xb, coef, intercept, k, S, k);
+  for (size_t i = 0; i < m; i++)
+    loss += row_loss(S + i * k, k, (size_t)y[i0 + i], w ? w[i0 + i] : 1.0);
   if (g == NULL)
     return loss;
   xt_residual(&Xb, S, k, 1.0, g);
