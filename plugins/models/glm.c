@@ -837,6 +837,20 @@ glm_check_fitted(const Glm *self, GError **error)
 }
 
 /* μ = g⁻¹(X β + b). */
+/* μ = g⁻¹(x β + b) for each row of X into out, with the fit's η (linear_predictor), row by
+ * row, so a row's prediction does not depend on the rows beside it. */
+static void
+predict_mean(const Glm *self, const PlumMatrix *X, PlumMatrix *out)
+{
+  if (X->rows == 0)
+    return;
+  double *eta = g_new(double, X->rows);
+  linear_predictor(X, self->theta, TRUE, eta);
+  self->fam->linkinv(self->fam_params, eta, eta, X->rows);
+  cblas_dcopy((int)X->rows, eta, 1, out->data, (int)out->ld);
+  g_free(eta);
+}
+
 static gboolean
 glm_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError **error)
 {
@@ -851,14 +865,22 @@ glm_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GError *
   if (!plum_matrix_check_finite(X, "X", error) ||
       !plum_matrix_check_shape(out, X->rows, 1, "predictions", error))
     return FALSE;
-  double *eta = g_new(double, X->rows);
-  /* row by row, so a row's prediction does not depend on the rows beside it */
-  for (size_t i = 0; i < X->rows; i++)
-    eta[i] = self->theta[X->cols];
-  plum_matrix_row_dots(1.0, X, self->theta, 1.0, eta, 1);
-  self->fam->linkinv(self->fam_params, eta, eta, X->rows);
-  cblas_dcopy((int)X->rows, eta, 1, out->data, (int)out->ld);
-  g_free(eta);
+  predict_mean(self, X, out);
+  return TRUE;
+}
+
+/* predict without its checks: the host has checked X (width, finite) and sized values. */
+static gboolean
+glm_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+                PlumMatrix *std, GError **error)
+{
+  const Glm *self = self_ptr;
+  (void)proba;
+  (void)std;
+  if (!glm_check_fitted(self, error))
+    return FALSE;
+  if (values != NULL)
+    predict_mean(self, X, values);
   return TRUE;
 }
 
@@ -911,6 +933,7 @@ static const PlumModelVTable glm_vtable = {
     .save = glm_save,
     .load = glm_load,
     .predict = glm_predict,
+    .predict_all = glm_predict_all,
     .objective = glm_objective,
     .set_theta = glm_set_theta,
 };

@@ -121,16 +121,19 @@ static void
 linear_apply(const PlumMatrix *X, const double *coef, const double *intercept, size_t t,
              double *out, size_t ld_out)
 {
+  if (t == 1) { /* one target: a dot per row; dgemm would pack X for a single column */
+    double b = intercept ? intercept[0] : 0.0;
+    for (size_t i = 0; i < X->rows; i++)
+      out[i * ld_out] = b;
+    plum_matrix_row_dots(1.0, X, coef, 1.0, out, ld_out);
+    return;
+  }
   for (size_t i = 0; i < X->rows; i++) {
     double *row = out + i * ld_out;
     if (intercept)
       memcpy(row, intercept, t * sizeof *row);
     else
       memset(row, 0, t * sizeof *row);
-  }
-  if (t == 1) { /* one target: a dot per row; dgemm would pack X for a single column */
-    plum_matrix_row_dots(1.0, X, coef, 1.0, out, ld_out);
-    return;
   }
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)X->rows, (int)t, (int)X->cols, 1.0,
               X->data, (int)X->ld, coef, (int)t, 1.0, out, (int)ld_out);
@@ -654,6 +657,21 @@ linreg_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GErro
   return TRUE;
 }
 
+/* predict without its checks: the host has checked X (width, finite) and sized values. */
+static gboolean
+linreg_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values,
+                   PlumMatrix *proba, PlumMatrix *std, GError **error)
+{
+  const LinReg *self = self_ptr;
+  (void)proba;
+  (void)std;
+  if (!linreg_check_fitted(self, error))
+    return FALSE;
+  if (values != NULL && X->rows > 0)
+    linear_apply(X, self->coef, self->intercept, self->n_outputs, values->data, values->ld);
+  return TRUE;
+}
+
 static gboolean
 linreg_save(const void *self_ptr, PlumState *state, GError **error)
 {
@@ -702,6 +720,7 @@ static const PlumModelVTable linreg_vtable = {
     .save = linreg_save,
     .load = linreg_load,
     .predict = linreg_predict,
+    .predict_all = linreg_predict_all,
     .objective = linreg_objective,
     .set_theta = linreg_set_theta,
 };
