@@ -659,8 +659,8 @@ linreg_predict(const void *self_ptr, const PlumMatrix *X, PlumMatrix *out, GErro
 
 /* predict without its checks: the host has checked X (width, finite) and sized values. */
 static gboolean
-linreg_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values,
-                   PlumMatrix *proba, PlumMatrix *std, GError **error)
+linreg_predict_all(const void *self_ptr, const PlumMatrix *X, PlumMatrix *values, PlumMatrix *proba,
+                   PlumMatrix *std, GError **error)
 {
   const LinReg *self = self_ptr;
   (void)proba;
