@@ -83,15 +83,16 @@ typedef struct {
   double w_sum;
   double alpha;
   gboolean fit_intercept;
-  double *eta, *mu, *dmu, *var;
-  double *sw;          /* BLOCK_ROWS: the IRLS weights W of a block */
-  double *swz;         /* BLOCK_ROWS: W z */
+  double *eta, *mu, *dmu, *var; /* n: the optimizer objective's, and μ of the last evaluation */
+  /* BLOCK_ROWS each: one block's η, μ′ and V(μ), its IRLS weights W and W z. An IRLS pass
+   * keeps these in cache instead of writing n-long arrays it never reads again. */
+  double *blk_eta, *blk_dmu, *blk_var, *sw, *swz;
   double *G;           /* p x p normal matrix AᵀWA (upper triangle), then its Cholesky factor */
   double *G_diag;      /* p: the diagonal of G before factorisation */
   double *rhs;         /* p: Aᵀ W z */
   gboolean G_factored; /* G holds the factor of the last working system */
-  double *eval_theta;  /* p: where eta, mu, eval_dev and eval_obj were last evaluated */
-  gboolean eval_valid; /* FALSE once eta and mu hold anything else */
+  double *eval_theta;  /* p: where mu, eval_dev and eval_obj were last evaluated */
+  gboolean eval_valid; /* FALSE once mu holds anything else */
   double eval_dev, eval_obj;
   LinmodelGather gather; /* minibatches of the optimizer objective */
 } GlmProblem;
@@ -121,6 +122,9 @@ problem_free(GlmProblem *pb)
   g_free(pb->mu);
   g_free(pb->dmu);
   g_free(pb->var);
+  g_free(pb->blk_eta);
+  g_free(pb->blk_dmu);
+  g_free(pb->blk_var);
   g_free(pb->sw);
   g_free(pb->swz);
   g_free(pb->G);
@@ -225,6 +229,9 @@ ensure_system(GlmProblem *pb)
   if (pb->G != NULL)
     return;
   size_t m = MIN(pb->n, (size_t)BLOCK_ROWS), p = pb->p;
+  pb->blk_eta = g_new(double, m);
+  pb->blk_dmu = g_new(double, m);
+  pb->blk_var = g_new(double, m);
   pb->sw = g_new(double, m);
   pb->swz = g_new(double, m);
   pb->G = g_new(double, p *p);
@@ -262,15 +269,15 @@ irls_weights(const double *eta, const double *mu, const double *dmu, const doubl
     swz[k] = sw[k] * (eta[k] + (y[k] - mu[k]) / dmu[k]);
 }
 
-/* Adds rows [start, start + m) at the current η, μ to G = AᵀWA (upper triangle) and
- * rhs = AᵀWz, for A = [X 1], the IRLS weights W and the working response z. */
+/* Adds rows [start, start + m) at their η (eta, m entries) and the current μ to G = AᵀWA (upper
+ * triangle) and rhs = AᵀWz, for A = [X 1], the IRLS weights W and the working response z. */
 static void
-system_block(GlmProblem *pb, size_t start, size_t m)
+system_block(GlmProblem *pb, size_t start, size_t m, const double *eta)
 {
   const Glm *self = pb->self;
   size_t d = pb->d;
-  const double *eta = pb->eta + start, *mu = pb->mu + start;
-  double *dmu = pb->dmu + start, *var = pb->var + start;
+  const double *mu = pb->mu + start;
+  double *dmu = pb->blk_dmu, *var = pb->blk_var;
   self->fam->mu_eta(self->fam_params, eta, dmu, m);
   self->fam->variance(self->fam_params, mu, var, m);
   irls_weights(eta, mu, dmu, var, pb->y + start, pb->w ? pb->w + start : NULL, m, pb->sw, pb->swz);
@@ -291,17 +298,17 @@ working_system(GlmProblem *pb)
 {
   clear_system(pb);
   for (size_t start = 0; start < pb->n; start += BLOCK_ROWS)
-    system_block(pb, start, MIN((size_t)BLOCK_ROWS, pb->n - start));
+    system_block(pb, start, MIN((size_t)BLOCK_ROWS, pb->n - start), pb->eta + start);
 }
 
-/* η, μ and Σ w d(y, μ) of rows [start, start + m) at theta; FALSE when μ leaves the family's
- * mean space. */
+/* η (into blk_eta), μ and Σ w d(y, μ) of rows [start, start + m) at theta; FALSE when μ leaves the
+ * family's mean space. */
 static gboolean
 evaluate_block(GlmProblem *pb, const double *theta, size_t start, size_t m, double *dev)
 {
   const Glm *self = pb->self;
   PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
-  double *eta = pb->eta + start, *mu = pb->mu + start;
+  double *eta = pb->blk_eta, *mu = pb->mu + start;
   linear_predictor(&rows, theta, pb->fit_intercept, eta);
   self->fam->linkinv(self->fam_params, eta, mu, m);
   if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, mu, m))
@@ -323,7 +330,7 @@ evaluate(GlmProblem *pb, const double *theta, double *objective)
     size_t m = MIN((size_t)BLOCK_ROWS, pb->n - start);
     if (!evaluate_block(pb, theta, start, m, &dev))
       return FALSE;
-    system_block(pb, start, m);
+    system_block(pb, start, m, pb->blk_eta);
   }
   *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
   if (!isfinite(*objective))
