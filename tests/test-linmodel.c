@@ -1,7 +1,8 @@
 /* test-linmodel.c — the block products that glm and logistic_regression build their passes on
  * (plugins/models/linmodel.c): Xᵀr and the weighted normal matrix against plain sums, for every
- * width that exercises their 8-column tiles and the columns left over, with and without the
- * intercept, on strided views, leaving G's lower triangle alone.
+ * width that exercises their 8-column tiles and the columns left over (and one wider than the
+ * intercept column's stack buffer), with and without the intercept, on strided views, leaving
+ * G's lower triangle alone.
  */
 #include "config.h"
 
@@ -49,10 +50,14 @@ static void
 test_weighted_gram(void)
 {
   const size_t counts[] = {0, 1, 2, 7, 8, 33, 256};
-  for (size_t d = 1; d <= 27; d++)
+  size_t widths[28];
+  for (size_t i = 0; i < 27; i++)
+    widths[i] = i + 1;
+  widths[27] = 70; /* more columns than the intercept column's stack buffer holds */
+  for (size_t wi = 0; wi < G_N_ELEMENTS(widths); wi++)
     for (size_t c = 0; c < G_N_ELEMENTS(counts); c++)
       for (int intercept = 0; intercept <= 1; intercept++) {
-        size_t m = counts[c], ld = d + 1, p = d + (size_t)intercept, ldg = p + 2;
+        size_t d = widths[wi], m = counts[c], ld = d + 1, p = d + (size_t)intercept, ldg = p + 2;
         double *data = filled(m, ld, 0.3 * (double)d), *s = filled(m, 1, 1.7);
         for (size_t i = 0; i < m; i++)
           s[i] = fabs(s[i]); /* weights are >= 0 */
