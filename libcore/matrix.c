@@ -276,7 +276,7 @@ row_dot(const double *a, const double *x, size_t n)
 }
 
 /* The rows [begin, end) of plum_matrix_row_dots. */
-PLUM_VEC_CLONES static void
+PLUM_SIMD_CLONES static void
 row_dots_range(double alpha, const PlumMatrix *a, const double *x, double beta, double *y,
                size_t incy, size_t begin, size_t end)
 {

@@ -18,13 +18,24 @@
 
 #include <math.h>
 
+/* A function compiled for AVX-512, AVX2 and the x86-64 baseline, the CPU choosing at load time,
+ * for loops of plain arithmetic (GCC on x86-64; elsewhere one ordinary function). A cloned
+ * function must be static and called through a plain one: a hidden-visibility ifunc symbol does
+ * not resolve in a module loaded by dlopen. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PLUM_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define PLUM_SIMD_CLONES
+#endif
+
+/* The same for loops that call exp and log, where libmvec gives them vector variants. */
 #if defined(HAVE_LIBMVEC) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&    \
     defined(_OPENMP)
 #pragma omp declare simd notinbranch
 extern double exp(double);
 #pragma omp declare simd notinbranch
 extern double log(double);
-#define PLUM_VEC_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#define PLUM_VEC_CLONES PLUM_SIMD_CLONES
 #else
 #define PLUM_VEC_CLONES
 #endif

@@ -1,8 +1,8 @@
 /* test-linmodel.c — the block products that glm and logistic_regression build their passes on
- * (plugins/models/linmodel.c): Xᵀr and the weighted normal matrix against plain sums, for every
- * width that exercises their 8-column tiles and the columns left over (and one wider than the
- * intercept column's stack buffer), with and without the intercept, on strided views, leaving
- * G's lower triangle alone.
+ * (plugins/models/linmodel.c): Xᵀr (with the intercept's sum) and the weighted normal matrix
+ * against plain sums, for every width that exercises their 8-column tiles and the columns left
+ * over (and one wider than the intercept column's stack buffer), with and without the
+ * intercept, on strided views, leaving G's lower triangle alone.
  */
 #include "config.h"
 
@@ -28,22 +28,29 @@ test_add_xt_r(void)
 {
   const size_t counts[] = {0, 1, 3, 4, 5, 9, 256, 261};
   for (size_t d = 1; d <= 35; d++)
-    for (size_t c = 0; c < G_N_ELEMENTS(counts); c++) {
-      size_t m = counts[c], ld = d + 3;
-      double *data = filled(m, ld, (double)d), *r = filled(m, 1, 0.5);
-      PlumMatrix X = plum_matrix_view(data, m, d, ld);
-      double g[35], want[35];
-      for (size_t j = 0; j < d; j++)
-        g[j] = want[j] = (double)j - 3.0;
-      for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < d; j++)
-          want[j] += r[i] * PLUM_MATRIX_AT(&X, i, j);
-      linmodel_add_xt_r(&X, r, g);
-      for (size_t j = 0; j < d; j++)
-        g_assert_cmpfloat_with_epsilon(g[j], want[j], 1e-11 * (1.0 + fabs(want[j])));
-      g_free(data);
-      g_free(r);
-    }
+    for (size_t c = 0; c < G_N_ELEMENTS(counts); c++)
+      for (int intercept = 0; intercept <= 1; intercept++) {
+        size_t m = counts[c], ld = d + 3;
+        double *data = filled(m, ld, (double)d), *r = filled(m, 1, 0.5);
+        PlumMatrix X = plum_matrix_view(data, m, d, ld);
+        /* one entry past d: the intercept's when asked for, else left alone */
+        double g[36], want[36];
+        for (size_t j = 0; j <= d; j++)
+          g[j] = want[j] = (double)j - 3.0;
+        for (size_t i = 0; i < m; i++) {
+          for (size_t j = 0; j < d; j++)
+            want[j] += r[i] * PLUM_MATRIX_AT(&X, i, j);
+          if (intercept)
+            want[d] += r[i];
+        }
+        linmodel_add_xt_r(&X, r, intercept, g);
+        for (size_t j = 0; j <= d; j++)
+          g_assert_cmpfloat_with_epsilon(g[j], want[j], 1e-11 * (1.0 + fabs(want[j])));
+        if (!intercept)
+          g_assert_cmpfloat(g[d], ==, (double)d - 3.0);
+        g_free(data);
+        g_free(r);
+      }
 }
 
 static void

@@ -275,7 +275,6 @@ static void
 system_block(GlmProblem *pb, size_t start, size_t m, const double *eta)
 {
   const Glm *self = pb->self;
-  size_t d = pb->d;
   const double *mu = pb->mu + start;
   double *dmu = pb->blk_dmu, *var = pb->blk_var;
   self->fam->mu_eta(self->fam_params, eta, dmu, m);
@@ -283,13 +282,7 @@ system_block(GlmProblem *pb, size_t start, size_t m, const double *eta)
   irls_weights(eta, mu, dmu, var, pb->y + start, pb->w ? pb->w + start : NULL, m, pb->sw, pb->swz);
   PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
   linmodel_add_weighted_gram(&rows, pb->sw, pb->fit_intercept, pb->G, pb->p);
-  linmodel_add_xt_r(&rows, pb->swz, pb->rhs);
-  if (pb->fit_intercept) {
-    double total = 0;
-    for (size_t k = 0; k < m; k++)
-      total += pb->swz[k];
-    pb->rhs[d] += total;
-  }
+  linmodel_add_xt_r(&rows, pb->swz, pb->fit_intercept, pb->rhs);
 }
 
 /* The system at the current η, μ (R's first IRLS step, from mustart). */
@@ -843,9 +836,9 @@ glm_check_fitted(const Glm *self, GError **error)
   return FALSE;
 }
 
-/* μ = g⁻¹(X β + b). */
-/* μ = g⁻¹(x β + b) for each row of X into out, with the fit's η (linear_predictor), row by
- * row, so a row's prediction does not depend on the rows beside it. */
+/* μ = g⁻¹(x β + b) for each row of X into out, with the fit's η (linear_predictor; the stored θ
+ * holds b = 0 without an intercept), row by row, so a row's prediction does not depend on the
+ * rows beside it. */
 static void
 predict_mean(const Glm *self, const PlumMatrix *X, PlumMatrix *out)
 {

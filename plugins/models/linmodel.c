@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "linmodel.h"
+#include "vecmath.h"
 
 static gboolean
 check_weights(const char *who, const double *w, size_t n, GError **error)
@@ -111,14 +112,6 @@ linmodel_gather_clear(LinmodelGather *g)
 
 /* Block products -------------------------------------------------------------------------- */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/* The clones are static, called through plain functions: a hidden symbol that is an ifunc does
- * not resolve from a module loaded by dlopen. */
-#define LINMODEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define LINMODEL_CLONES
-#endif
-
 /* 8 doubles: one AVX-512 register, two AVX2 ones, four SSE2 ones; GCC splits as the clone
  * allows. Loaded and stored by memcpy (no alignment is assumed). */
 typedef double V8 __attribute__((vector_size(8 * sizeof(double))));
@@ -151,23 +144,29 @@ add_xt_r_8(const PlumMatrix *X, const double *r, size_t j0, double *g)
   V8_STORE(g + j0, sum);
 }
 
-LINMODEL_CLONES static void
-add_xt_r(const PlumMatrix *X, const double *r, double *g)
+PLUM_SIMD_CLONES static void
+add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
 {
   size_t d = X->cols, j0 = 0;
   for (; j0 + 8 <= d; j0 += 8)
     add_xt_r_8(X, r, j0, g);
-  if (j0 == d)
-    return;
-  double tail[8] = {0};
-  size_t w = d - j0;
-  for (size_t i = 0; i < X->rows; i++) {
-    const double *x = PLUM_MATRIX_ROW(X, i) + j0;
+  if (j0 < d) {
+    double tail[8] = {0};
+    size_t w = d - j0;
+    for (size_t i = 0; i < X->rows; i++) {
+      const double *x = PLUM_MATRIX_ROW(X, i) + j0;
+      for (size_t j = 0; j < w; j++)
+        tail[j] += r[i] * x[j];
+    }
     for (size_t j = 0; j < w; j++)
-      tail[j] += r[i] * x[j];
+      g[j0 + j] += tail[j];
   }
-  for (size_t j = 0; j < w; j++)
-    g[j0 + j] += tail[j];
+  if (intercept) {
+    double total = 0;
+    for (size_t i = 0; i < X->rows; i++)
+      total += r[i];
+    g[d] += total;
+  }
 }
 
 /* The 8 x 8 tile at rows i0, columns j0 of Σ s_k x_k x_kᵀ added to G (upper part only when the
@@ -196,13 +195,13 @@ gram_tile_8(const PlumMatrix *X, const double *s, size_t i0, size_t j0, double *
       G[(i0 + r) * ldg + j0 + c] += acc[r][c];
 }
 
-/* The same for a tile cut short by the last column: rows [i0, i1), columns [j0, j1). */
+/* The same for the columns [j0, X->cols) past the last whole tile, against every row of G. */
 static void
-gram_tile_edge(const PlumMatrix *X, const double *s, size_t i0, size_t i1, size_t j0, size_t j1,
-               double *G, size_t ldg)
+gram_columns_left(const PlumMatrix *X, const double *s, size_t j0, double *G, size_t ldg)
 {
-  for (size_t i = i0; i < i1; i++)
-    for (size_t j = MAX(j0, i); j < j1; j++) {
+  size_t d = X->cols;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = MAX(j0, i); j < d; j++) {
       double sum = 0;
       for (size_t k = 0; k < X->rows; k++) {
         const double *row = PLUM_MATRIX_ROW(X, k);
@@ -212,36 +211,31 @@ gram_tile_edge(const PlumMatrix *X, const double *s, size_t i0, size_t i1, size_
     }
 }
 
-LINMODEL_CLONES static void
+PLUM_SIMD_CLONES static void
 add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G, size_t ldg)
 {
   size_t d = X->cols, full = d - d % 8;
   for (size_t i0 = 0; i0 < full; i0 += 8)
     for (size_t j0 = i0; j0 < full; j0 += 8)
       gram_tile_8(X, s, i0, j0, G, ldg);
-  /* columns past the last whole tile, against every row of G */
   if (full < d)
-    gram_tile_edge(X, s, 0, d, full, d, G, ldg);
+    gram_columns_left(X, s, full, G, ldg);
   if (!intercept)
     return;
   /* the intercept's column: Σ s_k x_k, and its corner Σ s_k */
-  double col_small[64], *col = d <= 64 ? col_small : g_new(double, d);
-  memset(col, 0, d * sizeof *col);
-  add_xt_r(X, s, col);
-  for (size_t j = 0; j < d; j++)
+  double col_small[65], *col = d < 65 ? col_small : g_new(double, d + 1);
+  memset(col, 0, (d + 1) * sizeof *col);
+  add_xt_r(X, s, TRUE, col);
+  for (size_t j = 0; j <= d; j++)
     G[j * ldg + d] += col[j];
   if (col != col_small)
     g_free(col);
-  double total = 0;
-  for (size_t k = 0; k < X->rows; k++)
-    total += s[k];
-  G[d * ldg + d] += total;
 }
 
 void
-linmodel_add_xt_r(const PlumMatrix *X, const double *r, double *g)
+linmodel_add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
 {
-  add_xt_r(X, r, g);
+  add_xt_r(X, r, intercept, g);
 }
 
 void

@@ -37,8 +37,9 @@ void linmodel_gather_clear(LinmodelGather *g);
  * for a 17 x 17 normal matrix (bench/RESULTS.md). Vectorised for AVX-512, AVX2 and the x86-64
  * baseline, chosen by the CPU at load time. */
 
-/* g[j] += Σ_i r[i] X[i][j]: Xᵀr added to g (X->cols entries). */
-void linmodel_add_xt_r(const PlumMatrix *X, const double *r, double *g);
+/* g[j] += Σ_i r[i] X[i][j]: Xᵀr added to g (X->cols entries), and g[X->cols] += Σ_i r[i] when
+ * intercept (the column of ones of A = [X 1]). */
+void linmodel_add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g);
 
 /* The upper triangle (diagonal included) of G (row-major, leading dimension ldg) plus
  * Σ_i s[i] a_i a_iᵀ, for a_i = [x_i 1] when intercept (p = X->cols + 1 rows and columns of G),

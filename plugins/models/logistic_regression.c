@@ -346,13 +346,7 @@ block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const
     loss = binary_rows(S, y + i0, w ? w + i0 : NULL, m);
     if (g == NULL)
       return loss;
-    linmodel_add_xt_r(&Xb, S, g);
-    if (o->fit_intercept) {
-      double total = 0;
-      for (size_t i = 0; i < m; i++)
-        total += S[i];
-      g[dk] += total;
-    }
+    linmodel_add_xt_r(&Xb, S, o->fit_intercept, g); /* the intercept's share at g[dk], dk = d */
     return loss;
   }
   scores(&Xb, coef, intercept, k, S, k);
