@@ -562,14 +562,23 @@ report_int(const PlumState *report, const char *name)
   return v;
 }
 
+/* 200 rows of 5 features with pure-noise binary labels: a validation loss on them stops
+ * improving long before max_iter. */
+static Problem
+noise_problem(void)
+{
+  Problem p = problem_new(8, 200, 5, 2, 0);
+  for (size_t i = 0; i < 200; i++)
+    p.y->data[i] = (double)plum_rng_below(p.rng, 2);
+  return p;
+}
+
 /* Pure-noise labels: the validation loss stops improving long before max_iter. */
 static void
 test_early_stopping(void)
 {
   GError *error = NULL;
-  Problem p = problem_new(8, 200, 5, 2, 0);
-  for (size_t i = 0; i < 200; i++)
-    p.y->data[i] = (double)plum_rng_below(p.rng, 2);
+  Problem p = noise_problem();
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 32}], validation_fraction: 0.25, "
                  "optimizer: {name: adam, learning_rate: 0.01, batch_size: 20, max_iter: 2000, "
@@ -666,9 +675,7 @@ fitted_mean_cost(const Model *m, const PlumMatrix *X, const PlumMatrix *y, size_
 static void
 test_validation_progress(void)
 {
-  Problem p = problem_new(8, 200, 5, 2, 0);
-  for (size_t i = 0; i < 200; i++)
-    p.y->data[i] = (double)plum_rng_below(p.rng, 2);
+  Problem p = noise_problem();
   Model m;
   model_init(&m, "{name: mlp_classifier, layers: [{units: 32}], "
                  "optimizer: {name: adam, learning_rate: 0.01, batch_size: 20, max_iter: 2000, "
