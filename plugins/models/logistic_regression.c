@@ -197,7 +197,10 @@ check_fit_data(const PlumFitData *data, GError **error)
 
 /* Scores and losses ------------------------------------------------------------------------ */
 
-/* S (m x k, leading dimension ld) = X W + 1 bᵀ (intercept nullable: none). */
+/* S (m x k, leading dimension ld) = X W + 1 bᵀ (intercept nullable: none). A sigmoid model's
+ * (k = 1) scores are row dots (plum_matrix_row_dots): a row's score does not depend on the rows
+ * beside it, in a training block or a prediction batch, and dgemm's per-element sums for k > 1
+ * do not either. */
 static void
 scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t k, double *S,
        size_t ld)
@@ -205,39 +208,19 @@ scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t 
   for (size_t i = 0; i < X->rows; i++)
     for (size_t j = 0; j < k; j++)
       S[i * ld + j] = intercept ? intercept[j] : 0.0;
-  if (k == 1) /* dgemm would pack X for a single column; dgemv streams it once */
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld,
-                coef, 1, 1.0, S, (int)ld);
+  if (k == 1)
+    plum_matrix_row_dots(1.0, X, coef, 1.0, S, ld);
   else
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)X->rows, (int)k, (int)X->cols, 1.0,
                 X->data, (int)X->ld, coef, (int)k, 1.0, S, (int)ld);
 }
 
-/* scores() for predictions: a sigmoid model's score of a row does not depend on the rows
- * predicted beside it (plum_matrix_row_dots; dgemm's per-element sums are position-free). */
+/* G (d x k) += Xᵀ R for a softmax model (k > 1), R m x k compact. */
 static void
-predict_scores(const PlumMatrix *X, const double *coef, const double *intercept, size_t k,
-               double *S, size_t ld)
+add_xt_residual(const PlumMatrix *X, const double *R, size_t k, double *G)
 {
-  if (k > 1) {
-    scores(X, coef, intercept, k, S, ld);
-    return;
-  }
-  for (size_t i = 0; i < X->rows; i++)
-    S[i * ld] = intercept ? intercept[0] : 0.0;
-  plum_matrix_row_dots(1.0, X, coef, 1.0, S, ld);
-}
-
-/* G (d x k) = Xᵀ R + beta G, R m x k compact. */
-static void
-xt_residual(const PlumMatrix *X, const double *R, size_t k, double beta, double *G)
-{
-  if (k == 1)
-    cblas_dgemv(CblasRowMajor, CblasTrans, (int)X->rows, (int)X->cols, 1.0, X->data, (int)X->ld, R,
-                1, beta, G, 1);
-  else
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)X->cols, (int)k, (int)X->rows, 1.0,
-                X->data, (int)X->ld, R, (int)k, beta, G, (int)k);
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)X->cols, (int)k, (int)X->rows, 1.0,
+              X->data, (int)X->ld, R, (int)k, 1.0, G, (int)k);
 }
 
 /* σ(z) from t = e^−|z| <= 1, so nothing overflows. */
@@ -342,7 +325,7 @@ block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const
   double loss = 0;
   if (k == 1) {
     /* row dots and Xᵀr on the block in cache: no BLAS call per block (linmodel.h) */
-    predict_scores(&Xb, coef, intercept, 1, S, 1);
+    scores(&Xb, coef, intercept, 1, S, 1);
     loss = binary_rows(S, y + i0, w ? w + i0 : NULL, m);
     if (g == NULL)
       return loss;
@@ -354,7 +337,7 @@ block_eval(const LogRegObjective *o, const PlumMatrix *X, const double *y, const
     loss += row_loss(S + i * k, k, (size_t)y[i0 + i], w ? w[i0 + i] : 1.0);
   if (g == NULL)
     return loss;
-  xt_residual(&Xb, S, k, 1.0, g);
+  add_xt_residual(&Xb, S, k, g);
   if (o->fit_intercept)
     for (size_t i = 0; i < m; i++)
       for (size_t j = 0; j < k; j++)
@@ -838,7 +821,7 @@ logreg_outputs(const LogReg *self, const PlumMatrix *X, PlumMatrix *values, Plum
 {
   size_t k = self->k;
   double *S = g_new(double, MAX(X->rows * k, 1));
-  predict_scores(X, self->coef, self->intercept, k, S, k);
+  scores(X, self->coef, self->intercept, k, S, k);
   if (k == 1) {
     double *T = NULL;
     if (proba != NULL) {
