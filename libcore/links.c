@@ -121,27 +121,27 @@ one_fn(double x)
 static inline double
 log_inverse(double eta)
 {
-  return floor_eps(exp(eta));
+  return floor_eps(plum_vec_exp(eta));
 }
 
 static inline double
 logit_apply(double mu)
 {
-  return log(mu) - log1p(-mu);
+  return plum_vec_log(mu) - log1p(-mu);
 }
 
 /* 1 / (1 + e^-η) evaluated with e^-|η| <= 1, so nothing overflows. */
 static inline double
 logit_inverse(double eta)
 {
-  double t = exp(-fabs(eta));
+  double t = plum_vec_exp(-fabs(eta));
   return clamp_unit(eta >= 0 ? 1.0 / (1.0 + t) : t / (1.0 + t));
 }
 
 static inline double
 logit_mu_eta(double eta)
 {
-  double t = exp(-fabs(eta));
+  double t = plum_vec_exp(-fabs(eta));
   return floor_eps(t / ((1.0 + t) * (1.0 + t)));
 }
 
@@ -160,19 +160,19 @@ probit_inverse(double eta)
 static inline double
 probit_mu_eta(double eta)
 {
-  return floor_eps(exp(-0.5 * eta * eta) * (M_2_SQRTPI * M_SQRT1_2 * 0.5));
+  return floor_eps(plum_vec_exp(-0.5 * eta * eta) * (M_2_SQRTPI * M_SQRT1_2 * 0.5));
 }
 
 static inline double
 cloglog_apply(double mu)
 {
-  return log(-log1p(-mu));
+  return plum_vec_log(-log1p(-mu));
 }
 
 static inline double
 cloglog_inverse(double eta)
 {
-  return clamp_unit(-expm1(-exp(eta)));
+  return clamp_unit(-expm1(-plum_vec_exp(eta)));
 }
 
 /* e^η · e^(-e^η) as one exponent; η is capped where the product is long zero (R caps at 700). */
@@ -180,7 +180,7 @@ static inline double
 cloglog_mu_eta(double eta)
 {
   double eta_c = fmin(eta, 700.0);
-  return floor_eps(exp(eta_c - exp(eta_c)));
+  return floor_eps(plum_vec_exp(eta_c - plum_vec_exp(eta_c)));
 }
 
 static inline double
@@ -226,7 +226,7 @@ twice(double x)
 }
 
 /* Expands one switch over the links, each case a loop of an inlined scalar function,
- * vectorised where the function allows (exp and log through libmvec) and the same for every
+ * vectorised where the function allows (exp and log through vecmath.h) and the same for every
  * element wherever it sits (PLUM_VEC_MAP: a GLM's prediction must not depend on the batch).
  * 0.5 is inside every link's domain. */
 #define LINK_MAP(f) PLUM_VEC_MAP(f, in, out, n, 0.5)
@@ -268,8 +268,8 @@ link_apply_map(PlumLink link, const double *mu, double *eta, size_t n)
 {
   const double *in = mu;
   double *out = eta;
-  LINK_DISPATCH(link, identity_fn, log, logit_apply, probit_apply, cloglog_apply, reciprocal,
-                inverse_squared_apply, sqrt);
+  LINK_DISPATCH(link, identity_fn, plum_vec_log, logit_apply, probit_apply, cloglog_apply,
+                reciprocal, inverse_squared_apply, sqrt);
 }
 
 void

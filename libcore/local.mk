@@ -40,13 +40,13 @@ libplum_la_SOURCES = \
 	libcore/rng.c \
 	libcore/state.c \
 	libcore/threads.c \
-	libcore/vecmath.h \
+	libcore/vecmath.c libcore/vecmath.h \
 	libcore/version.c
 
 libplum_la_CFLAGS = $(AM_CFLAGS) -DPLUM_PLUGIN_DIR='"$(pluginsdir)"'
 libplum_la_LDFLAGS = -version-info $(PLUM_LT_VERSION) -no-undefined \
-	-export-symbols-regex '^plum_' $(AM_LDFLAGS)
+	-export-symbols-regex '^(plum_|_ZGV[bcde]N[0-9]+v_plum_vec_)' $(AM_LDFLAGS)
 libplum_la_LIBADD = $(GLIB_LIBS) $(YAML_LIBS) $(LAPACKE_LIBS) $(BLAS_LIBS) $(LTDL_LIBS) \
-	$(OPENMP_CFLAGS) -lm
+	$(OPENMP_CFLAGS) $(SLEEF_LIBS) -lm
 
 EXTRA_DIST += libcore/plum/version.h.in

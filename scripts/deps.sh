@@ -3,7 +3,7 @@
 # Run as root (or through sudo). Nothing is downloaded except Debian packages.
 set -eu
 packages="autoconf automake libtool libltdl-dev make gcc pkg-config libyaml-dev libglib2.0-dev \
-libopenblas-dev libopenblas0-openmp liblapacke-dev python3"
+libopenblas-dev libopenblas0-openmp liblapacke-dev libsleef-dev python3"
 if [ "${PLUM_DEPS_EXTRA:-}" != "" ]; then
   packages="$packages $PLUM_DEPS_EXTRA"
 fi

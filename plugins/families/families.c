@@ -71,15 +71,16 @@ weight_at(const double *w, size_t i)
 }
 
 /* y log(y / μ), 0 at y = 0 (its limit), branch-free so that loops of it vectorise. At y = 0 the
- * log is taken of μ / μ = 1, and of 1 where that is NaN (μ = 0 or ∞): glibc's vector log leaves
- * its fast path for the whole vector when one lane is 0, so the ratio must not be y / μ there. A
- * select on y > 0 around the log would not do: GCC hoists the log above it and computed log(0)
- * for every zero count, 4x slower on counts. A negative μ still gives NaN where y > 0. */
+ * log is taken of μ / μ = 1, and of 1 where that is NaN (μ = 0 or ∞): a vector log (glibc's, which
+ * plum used before SLEEF) may leave its fast path for the whole vector when one lane is 0, so the
+ * ratio must not be y / μ there. A select on y > 0 around the log would not do: GCC hoists the log
+ * above it and computed log(0) for every zero count, 4x slower on counts. A negative μ still gives
+ * NaN where y > 0. */
 static inline double
 ylog_ratio(double y, double mu)
 {
   double r = (y > 0 ? y : mu) / mu;
-  return y * log(r == r ? r : 1.0);
+  return y * plum_vec_log(r == r ? r : 1.0);
 }
 
 static gboolean
@@ -324,11 +325,11 @@ poisson_log_likelihood(const void *params, const double *y, const double *mu, co
   if (w == NULL) {
 #pragma omp simd reduction(+ : s)
     for (size_t i = 0; i < n; i++)
-      s += (y[i] > 0 ? y[i] * log(mu[i]) : 0.0) - mu[i];
+      s += y[i] * plum_vec_log(y[i] > 0 ? mu[i] : 1.0) - mu[i];
   } else {
 #pragma omp simd reduction(+ : s)
     for (size_t i = 0; i < n; i++)
-      s += w[i] * ((y[i] > 0 ? y[i] * log(mu[i]) : 0.0) - mu[i]);
+      s += w[i] * (y[i] * plum_vec_log(y[i] > 0 ? mu[i] : 1.0) - mu[i]);
   }
   return s - sum_log_factorial(y, w, n);
 }

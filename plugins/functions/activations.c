@@ -247,7 +247,7 @@ softmax_fwd(const void *params, const double *z, double *a, size_t n)
     top = fmax(top, z[j]);
 #pragma omp simd reduction(+ : total)
   for (size_t j = 0; j < n; j++) {
-    a[j] = exp(z[j] - top);
+    a[j] = plum_vec_exp(z[j] - top);
     total += a[j];
   }
   double inv = 1.0 / total;

@@ -130,7 +130,7 @@ cce_row(const void *params, const double *p, const double *t, double *g, size_t 
   double total = 0;
 #pragma omp simd reduction(- : total)
   for (size_t j = 0; j < n; j++)
-    total -= t[j] * log(clip_probability(p[j]));
+    total -= t[j] * plum_vec_log(clip_probability(p[j]));
   if (g) {
 #pragma omp simd
     for (size_t j = 0; j < n; j++)

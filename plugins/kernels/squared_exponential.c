@@ -43,7 +43,7 @@ se_map(const void *params, double *v, size_t len)
   double scale = is_ard(p) ? 0.5 : 0.5 / (p->length_scale * p->length_scale);
 #pragma omp simd
   for (size_t j = 0; j < len; j++)
-    v[j] = p->variance * exp(-v[j] * scale);
+    v[j] = p->variance * plum_vec_exp(-v[j] * scale);
 }
 
 /* Isotropic: ∂k/∂log ℓ = k D/ℓ², ∂k/∂log σ² = k. */

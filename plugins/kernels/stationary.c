@@ -62,7 +62,7 @@ exponential_map(const void *params, double *v, size_t len)
   const ScaleParams *p = params;
 #pragma omp simd
   for (size_t j = 0; j < len; j++)
-    v[j] = p->variance * exp(-sqrt(v[j]) / p->length_scale);
+    v[j] = p->variance * plum_vec_exp(-sqrt(v[j]) / p->length_scale);
 }
 
 /* ∂k/∂log ℓ = k r/ℓ */
@@ -91,7 +91,7 @@ matern32_map(const void *params, double *v, size_t len)
 #pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(3.0 * v[j]) / p->length_scale;
-    v[j] = p->variance * (1 + s) * exp(-s);
+    v[j] = p->variance * (1 + s) * plum_vec_exp(-s);
   }
 }
 
@@ -103,7 +103,7 @@ matern32_grad(const void *params, const double *d2, const double *k, double *con
 #pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(3.0 * d2[j]) / p->length_scale, kj = k[j];
-    dk[0][j] = p->variance * s * s * exp(-s);
+    dk[0][j] = p->variance * s * s * plum_vec_exp(-s);
     dk[1][j] = kj;
   }
 }
@@ -121,7 +121,7 @@ matern52_map(const void *params, double *v, size_t len)
 #pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(5.0 * v[j]) / p->length_scale;
-    v[j] = p->variance * (1 + s + s * s / 3) * exp(-s);
+    v[j] = p->variance * (1 + s + s * s / 3) * plum_vec_exp(-s);
   }
 }
 
@@ -133,7 +133,7 @@ matern52_grad(const void *params, const double *d2, const double *k, double *con
 #pragma omp simd
   for (size_t j = 0; j < len; j++) {
     double s = sqrt(5.0 * d2[j]) / p->length_scale, kj = k[j];
-    dk[0][j] = p->variance * s * s / 3 * (1 + s) * exp(-s);
+    dk[0][j] = p->variance * s * s / 3 * (1 + s) * plum_vec_exp(-s);
     dk[1][j] = kj;
   }
 }

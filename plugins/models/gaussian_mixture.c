@@ -285,15 +285,6 @@ log_prob_block(const Mixture *m, const PlumMatrix *X, size_t first, size_t rows,
               (int)width, m->w_diag, (int)k, 0.0, L, (int)k);
 }
 
-/* exp(t), given as 0 below −746 (where it is 0 in double precision) without asking exp, whose
- * vector form is slow far outside its range. */
-static inline double
-exp_or_zero(double t)
-{
-  double e = exp(t < -746.0 ? 0.0 : t);
-  return t < -746.0 ? 0.0 : e;
-}
-
 /* Adds the offsets to L (rows x k, rows <= CLUSTERING_BLOCK_ROWS) and turns each row into
  * responsibilities, its log-sum-exp into norm[i]. The exponentials and logs are vectorised
  * loops over the block, each element computed the same way wherever it sits (vecmath.h), so
@@ -312,7 +303,7 @@ normalise_block(const double *offset, double *L, size_t rows, size_t k, double *
       row[c] -= top;
     norm[i] = top;
   }
-  PLUM_VEC_MAP(exp_or_zero, L, L, rows * k, 0.0);
+  PLUM_VEC_MAP(plum_vec_exp, L, L, rows * k, 0.0);
   for (size_t i = 0; i < rows; i++) {
     double *row = L + i * k, total = 0;
     for (size_t c = 0; c < k; c++)
@@ -322,7 +313,7 @@ normalise_block(const double *offset, double *L, size_t rows, size_t k, double *
       row[c] *= scale;
     sum[i] = total;
   }
-  PLUM_VEC_MAP(log, sum, sum, rows, 1.0);
+  PLUM_VEC_MAP(plum_vec_log, sum, sum, rows, 1.0);
   for (size_t i = 0; i < rows; i++)
     norm[i] += sum[i];
 }
