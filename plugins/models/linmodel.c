@@ -144,6 +144,23 @@ add_xt_r_8(const PlumMatrix *X, const double *r, size_t j0, double *g)
   V8_STORE(g + j0, sum);
 }
 
+/* Σ r[0..m) in eight lanes, added pairwise, then the last m % 8 in turn: one scalar chain of m
+ * dependent adds took as long as the eight-column products beside it. */
+static inline __attribute__((always_inline)) double
+sum_v8(const double *r, size_t m)
+{
+  V8 acc = {0}, v;
+  size_t i = 0;
+  for (; i + 8 <= m; i += 8) {
+    V8_LOAD(v, r + i);
+    acc += v;
+  }
+  double total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i < m; i++)
+    total += r[i];
+  return total;
+}
+
 PLUM_SIMD_CLONES static void
 add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
 {
@@ -161,12 +178,8 @@ add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
     for (size_t j = 0; j < w; j++)
       g[j0 + j] += tail[j];
   }
-  if (intercept) {
-    double total = 0;
-    for (size_t i = 0; i < X->rows; i++)
-      total += r[i];
-    g[d] += total;
-  }
+  if (intercept)
+    g[d] += sum_v8(r, X->rows);
 }
 
 /* The 8 x 8 tile at rows i0, columns j0 of Σ s_k x_k x_kᵀ added to G (upper part only when the
