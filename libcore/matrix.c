@@ -97,14 +97,32 @@ plum_matrix_copy_into(const PlumMatrix *src, PlumMatrix *dst, GError **error)
   return TRUE;
 }
 
+typedef double ProbeV8 __attribute__((vector_size(8 * sizeof(double))));
+
 /* 0 when v[0..n) are all finite, NaN otherwise: x − x is 0 for a finite x and NaN for Inf or
- * NaN, so the sum is branch-free and vectorises. */
-static double
+ * NaN, so the sum is branch-free. Four 8-lane sums, so that the adds do not wait on each other:
+ * with one, the check of the bench's 100000 x 16 poisson data took 0.4 ms, as long as a fifth of
+ * the fit. */
+PLUM_SIMD_CLONES static double
 finite_probe(const double *v, size_t n)
 {
+  ProbeV8 p0 = {0}, p1 = {0}, p2 = {0}, p3 = {0}, x0, x1, x2, x3;
+  size_t j = 0;
+  for (; j + 32 <= n; j += 32) {
+    memcpy(&x0, v + j, sizeof x0);
+    memcpy(&x1, v + j + 8, sizeof x1);
+    memcpy(&x2, v + j + 16, sizeof x2);
+    memcpy(&x3, v + j + 24, sizeof x3);
+    p0 += x0 - x0;
+    p1 += x1 - x1;
+    p2 += x2 - x2;
+    p3 += x3 - x3;
+  }
+  p0 = (p0 + p1) + (p2 + p3);
   double probe = 0;
-#pragma omp simd reduction(+ : probe)
-  for (size_t j = 0; j < n; j++)
+  for (size_t l = 0; l < 8; l++)
+    probe += p0[l];
+  for (; j < n; j++)
     probe += v[j] - v[j];
   return probe;
 }
