@@ -73,17 +73,22 @@ typedef struct {
   double *theta; /* β (d) then b; NULL until fitted */
 } Glm;
 
-/* The training problem with its scratch: every buffer is sized for all n rows once. */
+/* The training problem with its scratch, each buffer allocated once, when first needed. */
 typedef struct {
   const Glm *self;
   PlumMatrix X;
-  double *y;       /* contiguous copy of the target column */
+  const double *y; /* the target column, or y_copy when that column is not contiguous */
+  double *y_copy;
   const double *w; /* nullable */
   size_t n, d, p;
   double w_sum;
   double alpha;
   gboolean fit_intercept;
-  double *eta, *mu, *dmu, *var; /* n: the optimizer objective's, and μ of the last evaluation */
+  double *mu; /* n: μ of the last evaluation */
+  /* n each: the optimizer objective's η, μ′ and V(μ), R's mustart η, the dispersion's V(μ).
+   * IRLS does without them: a first fit touches each page it allocates, about 200 page faults
+   * per array of 100000 rows. */
+  double *eta, *dmu, *var;
   /* BLOCK_ROWS each: one block's η, μ′ and V(μ), its IRLS weights W and W z. An IRLS pass
    * keeps these in cache instead of writing n-long arrays it never reads again. */
   double *blk_eta, *blk_dmu, *blk_var, *sw, *swz;
@@ -117,7 +122,7 @@ check_family_y(const Glm *self, const double *y, size_t n, GError **error)
 static void
 problem_free(GlmProblem *pb)
 {
-  g_free(pb->y);
+  g_free(pb->y_copy);
   g_free(pb->eta);
   g_free(pb->mu);
   g_free(pb->dmu);
@@ -145,8 +150,11 @@ problem_new(const Glm *self, const PlumMatrix *X, const PlumMatrix *y, const dou
   GlmProblem *pb = g_new0(GlmProblem, 1);
   pb->self = self;
   pb->X = *X;
-  pb->y = g_new(double, n);
-  cblas_dcopy((int)n, y->data, (int)y->ld, pb->y, 1);
+  pb->y = y->data;
+  if (y->ld != 1 && n > 1) {
+    pb->y = pb->y_copy = g_new(double, n);
+    cblas_dcopy((int)n, y->data, (int)y->ld, pb->y_copy, 1);
+  }
   if (!check_family_y(self, pb->y, n, error)) {
     problem_free(pb);
     return NULL;
@@ -163,12 +171,20 @@ problem_new(const Glm *self, const PlumMatrix *X, const PlumMatrix *y, const dou
       pb->w_sum += w[i];
   }
   pb->alpha = alpha;
-  pb->eta = g_new(double, n);
   pb->mu = g_new(double, n);
-  pb->dmu = g_new(double, n);
-  pb->var = g_new(double, n);
   pb->eval_theta = g_new(double, pb->p);
   return pb;
+}
+
+/* η, μ′ and V(μ) for all n rows, allocated on first use. */
+static void
+ensure_row_scratch(GlmProblem *pb)
+{
+  if (pb->eta != NULL)
+    return;
+  pb->eta = g_new(double, pb->n);
+  pb->dmu = g_new(double, pb->n);
+  pb->var = g_new(double, pb->n);
 }
 
 /* The training problem of data. */
@@ -466,6 +482,7 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
   null_theta(pb, theta);
   gboolean have_prev = evaluate(pb, theta, &prev_obj);
   if (!have_prev) {
+    ensure_row_scratch(pb);
     self->fam->mustart(self->fam_params, pb->y, pb->mu, pb->n);
     self->fam->link(self->fam_params, pb->mu, pb->eta, pb->n);
     working_system(pb);
@@ -523,6 +540,7 @@ objective_eval(void *ctx, const double *theta, const size_t *terms, size_t n_sel
   size_t m = X.rows, d = pb->d;
   double scale = (double)pb->n / pb->w_sum;
   pb->eval_valid = FALSE;
+  ensure_row_scratch(pb);
 
   linear_predictor(&X, theta, pb->fit_intercept, pb->eta);
   self->fam->linkinv(self->fam_params, pb->eta, pb->mu, m);
@@ -617,9 +635,13 @@ null_deviance(GlmProblem *pb)
   }
   if (self->fam->valid_mu && !self->fam->valid_mu(self->fam_params, &mu0, 1))
     return NAN;
-  for (size_t i = 0; i < pb->n; i++)
-    pb->var[i] = mu0;
-  return self->fam->deviance(self->fam_params, pb->y, pb->var, pb->w, pb->n);
+  double mu_block[BLOCK_ROWS], dev = 0;
+  for (size_t k = 0; k < BLOCK_ROWS; k++)
+    mu_block[k] = mu0;
+  for (size_t start = 0; start < pb->n; start += BLOCK_ROWS)
+    dev += self->fam->deviance(self->fam_params, pb->y + start, mu_block,
+                               pb->w ? pb->w + start : NULL, MIN((size_t)BLOCK_ROWS, pb->n - start));
+  return dev;
 }
 
 /* Pearson χ² / (n − p) over the rows with positive weight; NAN when no degree of freedom is
@@ -677,8 +699,12 @@ write_diagnostics(GlmProblem *pb, const double *theta, PlumState *report)
     plum_state_set_real(report, "log_likelihood", ll);
     plum_state_set_real(report, "aic", -2.0 * ll + 2.0 * (double)(pb->p + (fixed ? 0 : 1)));
   }
-  self->fam->variance(self->fam_params, pb->mu, pb->var, pb->n);
-  double phi = fixed ? 1.0 : pearson_dispersion(pb);
+  double phi = 1.0;
+  if (!fixed) {
+    ensure_row_scratch(pb);
+    self->fam->variance(self->fam_params, pb->mu, pb->var, pb->n);
+    phi = pearson_dispersion(pb);
+  }
   if (!isfinite(phi))
     return;
   plum_state_set_real(report, "dispersion", phi);
