@@ -204,7 +204,11 @@ linear_predictor(const PlumMatrix *X, const double *theta, gboolean fit_intercep
   double b = fit_intercept ? theta[X->cols] : 0.0;
   for (size_t i = 0; i < X->rows; i++)
     eta[i] = b;
-  plum_matrix_row_dots(1.0, X, theta, 1.0, eta, 1);
+  size_t j = 0;
+  while (j < X->cols && theta[j] == 0.0)
+    j++;
+  if (j < X->cols) /* else η = b exactly, as the sums of finite x times 0 give (IRLS's start) */
+    plum_matrix_row_dots(1.0, X, theta, 1.0, eta, 1);
 }
 
 static double
@@ -639,8 +643,9 @@ null_deviance(GlmProblem *pb)
   for (size_t k = 0; k < BLOCK_ROWS; k++)
     mu_block[k] = mu0;
   for (size_t start = 0; start < pb->n; start += BLOCK_ROWS)
-    dev += self->fam->deviance(self->fam_params, pb->y + start, mu_block,
-                               pb->w ? pb->w + start : NULL, MIN((size_t)BLOCK_ROWS, pb->n - start));
+    dev +=
+        self->fam->deviance(self->fam_params, pb->y + start, mu_block, pb->w ? pb->w + start : NULL,
+                            MIN((size_t)BLOCK_ROWS, pb->n - start));
   return dev;
 }
 
