@@ -301,8 +301,7 @@ system_block(GlmProblem *pb, size_t start, size_t m, const double *eta)
   self->fam->variance(self->fam_params, mu, var, m);
   irls_weights(eta, mu, dmu, var, pb->y + start, pb->w ? pb->w + start : NULL, m, pb->sw, pb->swz);
   PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
-  linmodel_add_weighted_gram(&rows, pb->sw, pb->fit_intercept, pb->G, pb->p);
-  linmodel_add_xt_r(&rows, pb->swz, pb->fit_intercept, pb->rhs);
+  linmodel_add_weighted_system(&rows, pb->sw, pb->swz, pb->fit_intercept, pb->G, pb->p, pb->rhs);
 }
 
 /* The system at the current η, μ (R's first IRLS step, from mustart). */

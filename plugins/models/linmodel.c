@@ -161,23 +161,30 @@ sum_v8(const double *r, size_t m)
   return total;
 }
 
+/* Σ_k r_k x_k[j] added to g[j · stride] for the columns j in [j0, X->cols) past the last whole
+ * tile (fewer than 8). */
+static void
+xt_r_columns_left(const PlumMatrix *X, const double *r, size_t j0, double *g, size_t stride)
+{
+  double tail[8] = {0};
+  size_t w = X->cols - j0;
+  for (size_t i = 0; i < X->rows; i++) {
+    const double *x = PLUM_MATRIX_ROW(X, i) + j0;
+    for (size_t j = 0; j < w; j++)
+      tail[j] += r[i] * x[j];
+  }
+  for (size_t j = 0; j < w; j++)
+    g[(j0 + j) * stride] += tail[j];
+}
+
 PLUM_SIMD_CLONES static void
 add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
 {
   size_t d = X->cols, j0 = 0;
   for (; j0 + 8 <= d; j0 += 8)
     add_xt_r_8(X, r, j0, g);
-  if (j0 < d) {
-    double tail[8] = {0};
-    size_t w = d - j0;
-    for (size_t i = 0; i < X->rows; i++) {
-      const double *x = PLUM_MATRIX_ROW(X, i) + j0;
-      for (size_t j = 0; j < w; j++)
-        tail[j] += r[i] * x[j];
-    }
-    for (size_t j = 0; j < w; j++)
-      g[j0 + j] += tail[j];
-  }
+  if (j0 < d)
+    xt_r_columns_left(X, r, j0, g, 1);
   if (intercept)
     g[d] += sum_v8(r, X->rows);
 }
@@ -208,6 +215,38 @@ gram_tile_8(const PlumMatrix *X, const double *s, size_t i0, size_t j0, double *
       G[(i0 + r) * ldg + j0 + c] += acc[r][c];
 }
 
+/* The diagonal tile at columns j0 (upper part), and over the same rows, while x_k[j0..j0+8) is
+ * in a register, Σ s_k x_k into *sx and Σ z_k x_k into *zx: the intercept's column of the normal
+ * matrix and the right-hand side Aᵀz, for two more operations a row. */
+static inline __attribute__((always_inline)) void
+gram_diag_tile_8_sums(const PlumMatrix *X, const double *s, const double *z, size_t j0, double *G,
+                      size_t ldg, V8 *sx, V8 *zx)
+{
+  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+  V8 cs = {0}, cz = {0}, x, xs;
+  for (size_t k = 0; k < X->rows; k++) {
+    const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + j0;
+    V8_LOAD(x, xi);
+    xs = x * s[k];
+    cz += z[k] * x;
+    cs += xs;
+    a0 += xi[0] * xs;
+    a1 += xi[1] * xs;
+    a2 += xi[2] * xs;
+    a3 += xi[3] * xs;
+    a4 += xi[4] * xs;
+    a5 += xi[5] * xs;
+    a6 += xi[6] * xs;
+    a7 += xi[7] * xs;
+  }
+  V8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+  for (size_t r = 0; r < 8; r++)
+    for (size_t c = r; c < 8; c++)
+      G[(j0 + r) * ldg + j0 + c] += acc[r][c];
+  *sx = cs;
+  *zx = cz;
+}
+
 /* The same for the columns [j0, X->cols) past the last whole tile, against every row of G. */
 static void
 gram_columns_left(const PlumMatrix *X, const double *s, size_t j0, double *G, size_t ldg)
@@ -225,24 +264,36 @@ gram_columns_left(const PlumMatrix *X, const double *s, size_t j0, double *G, si
 }
 
 PLUM_SIMD_CLONES static void
-add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G, size_t ldg)
+add_weighted_system(const PlumMatrix *X, const double *s, const double *z, gboolean intercept,
+                    double *G, size_t ldg, double *rhs)
 {
   size_t d = X->cols, full = d - d % 8;
-  for (size_t i0 = 0; i0 < full; i0 += 8)
-    for (size_t j0 = i0; j0 < full; j0 += 8)
+  for (size_t i0 = 0; i0 < full; i0 += 8) {
+    if (intercept || z) {
+      V8 sx, zx;
+      gram_diag_tile_8_sums(X, s, z ? z : s, i0, G, ldg, &sx, &zx);
+      for (size_t c = 0; intercept && c < 8; c++)
+        G[(i0 + c) * ldg + d] += sx[c];
+      for (size_t c = 0; z && c < 8; c++)
+        rhs[i0 + c] += zx[c];
+    } else {
+      gram_tile_8(X, s, i0, i0, G, ldg);
+    }
+    for (size_t j0 = i0 + 8; j0 < full; j0 += 8)
       gram_tile_8(X, s, i0, j0, G, ldg);
-  if (full < d)
+  }
+  if (full < d) {
     gram_columns_left(X, s, full, G, ldg);
-  if (!intercept)
-    return;
-  /* the intercept's column: Σ s_k x_k, and its corner Σ s_k */
-  double col_small[65], *col = d < 65 ? col_small : g_new(double, d + 1);
-  memset(col, 0, (d + 1) * sizeof *col);
-  add_xt_r(X, s, TRUE, col);
-  for (size_t j = 0; j <= d; j++)
-    G[j * ldg + d] += col[j];
-  if (col != col_small)
-    g_free(col);
+    if (intercept)
+      xt_r_columns_left(X, s, full, G + d, ldg);
+    if (z)
+      xt_r_columns_left(X, z, full, rhs, 1);
+  }
+  if (intercept) {
+    G[d * ldg + d] += sum_v8(s, X->rows);
+    if (z)
+      rhs[d] += sum_v8(z, X->rows);
+  }
 }
 
 void
@@ -252,8 +303,8 @@ linmodel_add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, doub
 }
 
 void
-linmodel_add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G,
-                           size_t ldg)
+linmodel_add_weighted_system(const PlumMatrix *X, const double *s, const double *z,
+                             gboolean intercept, double *G, size_t ldg, double *rhs)
 {
-  add_weighted_gram(X, s, intercept, G, ldg);
+  add_weighted_system(X, s, z, intercept, G, ldg, rhs);
 }

@@ -41,11 +41,12 @@ void linmodel_gather_clear(LinmodelGather *g);
  * intercept (the column of ones of A = [X 1]). */
 void linmodel_add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g);
 
-/* The upper triangle (diagonal included) of G (row-major, leading dimension ldg) plus
- * Σ_i s[i] a_i a_iᵀ, for a_i = [x_i 1] when intercept (p = X->cols + 1 rows and columns of G),
- * a_i = x_i otherwise: the normal matrix AᵀSA of weighted least squares. The strict lower
- * triangle of G is not touched. */
-void linmodel_add_weighted_gram(const PlumMatrix *X, const double *s, gboolean intercept, double *G,
-                                size_t ldg);
+/* The weighted least-squares system, added in one pass over X: the upper triangle (diagonal
+ * included) of G (row-major, leading dimension ldg) plus Σ_i s[i] a_i a_iᵀ, for a_i = [x_i 1]
+ * when intercept (p = X->cols + 1 rows and columns of G), a_i = x_i otherwise — the normal
+ * matrix AᵀSA — and, when z is not NULL, rhs[0..p) plus Aᵀz = Σ_i z[i] a_i. The strict lower
+ * triangle of G is not touched; rhs may be NULL when z is. */
+void linmodel_add_weighted_system(const PlumMatrix *X, const double *s, const double *z,
+                                  gboolean intercept, double *G, size_t ldg, double *rhs);
 
 #endif /* PLUM_MODELS_LINMODEL_H */
