@@ -24,8 +24,12 @@
  * Either way the fit report holds the deviance, the null deviance, the dispersion (1 for
  * families whose log-likelihood ignores it, else Pearson χ² / (n − p)), AIC (R's definition:
  * −2 log L + 2p, plus 2 when φ is estimated, with φ = deviance / Σw in the likelihood) where the
- * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) at the fit —
- * R's for α = 0, the posterior covariance of the ridge prior otherwise.
+ * family has a log-likelihood, and standard errors √diag(φ (AᵀWA + Σw·α·I′)⁻¹) — R's for
+ * α = 0, the posterior covariance of the ridge prior otherwise. IRLS takes W, as R's glm() does,
+ * from the last step's system: when a step's predicted decrease ½ΔθᵀHΔθ (H its normal matrix
+ * over Σw) is below tol, the pass at the new θ computes only F, the stopping test decides on it
+ * as on any step, and no system is built at a θ that would only be reported (the pass's costly
+ * half). The optimizer's standard errors use W at its θ.
  */
 #include "config.h"
 
@@ -329,20 +333,24 @@ evaluate_block(GlmProblem *pb, const double *theta, size_t start, size_t m, doub
   return TRUE;
 }
 
-/* η, μ, F and the system at theta; FALSE when μ leaves the family's mean space or F is not
- * finite. The deviance and F are kept with theta, so that the diagnostics of the θ the fit
- * ended on need no second pass. */
+/* η, μ, F and, when with_system, the system at theta (else G keeps what it holds); FALSE when μ
+ * leaves the family's mean space or F is not finite. The deviance and F are kept with theta, so
+ * that the diagnostics of the θ the fit ended on need no second pass. */
 static gboolean
-evaluate(GlmProblem *pb, const double *theta, double *objective)
+evaluate_at(GlmProblem *pb, const double *theta, gboolean with_system, double *objective)
 {
   double dev = 0;
   pb->eval_valid = FALSE;
-  clear_system(pb);
+  if (with_system)
+    clear_system(pb);
+  else
+    ensure_system(pb); /* the block scratch */
   for (size_t start = 0; start < pb->n; start += BLOCK_ROWS) {
     size_t m = MIN((size_t)BLOCK_ROWS, pb->n - start);
     if (!evaluate_block(pb, theta, start, m, &dev))
       return FALSE;
-    system_block(pb, start, m, pb->blk_eta);
+    if (with_system)
+      system_block(pb, start, m, pb->blk_eta);
   }
   *objective = dev / (2.0 * pb->w_sum) + penalty(pb, theta);
   if (!isfinite(*objective))
@@ -352,6 +360,12 @@ evaluate(GlmProblem *pb, const double *theta, double *objective)
   pb->eval_obj = *objective;
   pb->eval_valid = TRUE;
   return TRUE;
+}
+
+static gboolean
+evaluate(GlmProblem *pb, const double *theta, double *objective)
+{
+  return evaluate_at(pb, theta, TRUE, objective);
 }
 
 /* evaluate, unless η, μ and the system already hold theta's. */
@@ -453,6 +467,36 @@ small_change(double old_value, double new_value, double tol)
   return fabs(new_value - old_value) / (fabs(new_value) + 0.1) < tol;
 }
 
+/* The decrease of F from theta to theta_new that the quadratic model of the step predicts,
+ * ½ Δθᵀ H Δθ with H = G / Σw (G = RᵀR: its factor, in pb->G, of the system that gave
+ * theta_new). */
+static double
+predicted_decrease(const GlmProblem *pb, const double *theta, const double *theta_new)
+{
+  size_t p = pb->p;
+  double q = 0;
+  for (size_t i = 0; i < p; i++) {
+    double r = 0;
+    for (size_t j = i; j < p; j++)
+      r += pb->G[i * p + j] * (theta_new[j] - theta[j]);
+    q += r * r;
+  }
+  return 0.5 * q / pb->w_sum;
+}
+
+/* Whether theta_new, a step from theta (objective prev_obj), ends the fit: when the step's
+ * predicted decrease is below tol, F at theta_new alone (no system: the pass's most costly part)
+ * decides, by the stopping test itself. FALSE leaves theta_new to be evaluated in full. */
+static gboolean
+last_step(GlmProblem *pb, const double *theta, const double *theta_new, double prev_obj,
+          double *obj)
+{
+  double tol = pb->self->params->tol;
+  return pb->G_factored &&
+         small_change(prev_obj, prev_obj - predicted_decrease(pb, theta, theta_new), tol) &&
+         evaluate_at(pb, theta_new, FALSE, obj) && small_change(prev_obj, *obj, tol);
+}
+
 /* Moves theta_new halfway toward theta until F is valid and, when have_prev, no larger than
  * prev_obj beyond the tolerance. FALSE when no halving gets there. */
 static gboolean
@@ -470,6 +514,14 @@ halve_step(GlmProblem *pb, const double *theta, double *theta_new, gboolean have
       theta_new[j] = 0.5 * (theta_new[j] + theta[j]);
   }
   return FALSE;
+}
+
+static void
+converged(GlmRun *run, double tol)
+{
+  run->converged = TRUE;
+  g_snprintf(run->stop_reason, sizeof run->stop_reason,
+             "converged: relative change of the objective < tol %.3g", tol);
 }
 
 static gboolean
@@ -495,6 +547,12 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
     double obj;
     if (!(ok = wls_step(pb, run->n_iter == 1, theta_new, error)))
       break;
+    if (have_prev && run->n_iter > 1 && last_step(pb, theta, theta_new, prev_obj, &obj)) {
+      memcpy(theta, theta_new, p * sizeof *theta);
+      run->objective = obj;
+      converged(run, self->params->tol);
+      break;
+    }
     if (!halve_step(pb, theta, theta_new, have_prev, prev_obj, &obj)) {
       if (!have_prev) {
         g_set_error(error, PLUM_MODEL_ERROR, PLUM_MODEL_ERROR_FAILED,
@@ -510,9 +568,7 @@ irls(GlmProblem *pb, double *theta, GlmRun *run, GError **error)
     memcpy(theta, theta_new, p * sizeof *theta);
     run->objective = obj;
     if (run->n_iter > 1 && small_change(prev_obj, obj, self->params->tol)) {
-      run->converged = TRUE;
-      g_snprintf(run->stop_reason, sizeof run->stop_reason,
-                 "converged: relative change of the objective < tol %.3g", self->params->tol);
+      converged(run, self->params->tol);
       break;
     }
     prev_obj = obj;
