@@ -588,6 +588,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
         .rng = rng,
         .progress = progress,
         .report = report,
+        /* check_finite_for has checked X, unless the model takes NaN */
+        .flags = (caps & PLUM_CAP_ALLOW_NAN) ? 0 : PLUM_FIT_X_FINITE,
     };
     ok = p->model.vt->fit(p->model.instance, &fd, error);
     if (ok && show_progress)

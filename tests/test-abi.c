@@ -16,7 +16,10 @@ typedef struct {
   size_t want;
 } Layout;
 
-#define L(expr, value) {#expr, expr, value}
+#define L(expr, value)                                                                             \
+  {                                                                                                \
+#expr, expr, value                                                                             \
+  }
 
 static const Layout layouts[] = {
     L(sizeof(PlumMatrix), 32),
@@ -38,8 +41,9 @@ static const Layout layouts[] = {
     L(offsetof(PlumOptimContext, validate_user), 32),
     L(sizeof(PlumOptimContext), 64), /* 1.1: validate_metric, validate_metric_name, report */
     L(sizeof(PlumOptimResult), 136),
-    L(sizeof(PlumFitData), 80),
+    L(sizeof(PlumFitData), 88), /* 1.2: flags */
     L(offsetof(PlumFitData, report), 72),
+    L(offsetof(PlumFitData, flags), 80),
     L(sizeof(PlumModelShape), 40),
     L(sizeof(PlumModelVTable), 128), /* 1.1: predict_all */
     L(offsetof(PlumModelVTable, load), 48),
@@ -73,6 +77,16 @@ test_fingerprint(void)
   g_assert_cmphex(PLUM_ABI_FINGERPRINT, ==, 0x08080808);
 }
 
+/* PlumFitData.flags reads as 0 from a caller built before ABI 1.2, whatever lies past its data. */
+static void
+test_fit_data_flags(void)
+{
+  PlumFitData fd = {.struct_size = sizeof fd, .flags = PLUM_FIT_X_FINITE};
+  g_assert_cmpuint(plum_fit_data_flags(&fd), ==, PLUM_FIT_X_FINITE);
+  fd.struct_size = G_STRUCT_OFFSET(PlumFitData, flags); /* an ABI 1.1 caller's size */
+  g_assert_cmpuint(plum_fit_data_flags(&fd), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -87,5 +101,6 @@ main(int argc, char **argv)
     g_free(path);
   }
   g_test_add_func("/abi/fingerprint", test_fingerprint);
+  g_test_add_func("/abi/fit-data-flags", test_fit_data_flags);
   return g_test_run();
 }

@@ -33,7 +33,7 @@
 G_BEGIN_DECLS
 
 #define PLUM_ABI_MAJOR 1
-#define PLUM_ABI_MINOR 1
+#define PLUM_ABI_MINOR 2
 
 /* Numeric types must agree between host and plugin. */
 #define PLUM_ABI_FINGERPRINT                                                                      \
@@ -181,7 +181,25 @@ typedef struct PlumFitData {
   PlumRng *rng;                 /* never NULL */
   PlumProgress *progress;       /* nullable */
   PlumState *report;            /* nullable: diagnostics of the fit (deviance, n_iter…) */
+  /* Appended in ABI 1.2; a 1.1 caller's data ends above: read it through plum_fit_data_flags. */
+  guint32 flags; /* PlumFitFlags */
 } PlumFitData;
+
+typedef enum {
+  /* X and, when given, X_val hold no NaN or Inf: the caller has checked them, so the model
+   * need not stream through them again (scikit-learn's check_input=False). The pipeline sets
+   * it for every model without PLUM_CAP_ALLOW_NAN, after naming any bad cell itself. */
+  PLUM_FIT_X_FINITE = 1u << 0,
+} PlumFitFlags;
+
+/* data->flags, or 0 where the caller's PlumFitData predates them (ABI 1.1 and before). */
+static inline guint32
+plum_fit_data_flags(const PlumFitData *data)
+{
+  return data->struct_size >= G_STRUCT_OFFSET(PlumFitData, flags) + sizeof data->flags
+             ? data->flags
+             : 0;
+}
 
 /* What a fitted model produces, for callers to size their buffers. */
 typedef struct PlumModelShape {

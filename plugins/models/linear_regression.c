@@ -80,10 +80,11 @@ check_weights(const double *w, size_t n, GError **error)
   return FALSE;
 }
 
-/* X (n x d, n >= 1) and Y (n x t), both finite. d and t of 0 accept any width. */
+/* X (n x d, n >= 1) and Y (n x t), both finite (X taken as such when x_finite: the caller
+ * checked it). d and t of 0 accept any width. */
 static gboolean
 check_xy(const PlumMatrix *X, const PlumMatrix *Y, size_t d, size_t t, const char *x_name,
-         const char *y_name, GError **error)
+         const char *y_name, gboolean x_finite, GError **error)
 {
   if (X == NULL || Y == NULL) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE,
@@ -99,19 +100,22 @@ check_xy(const PlumMatrix *X, const PlumMatrix *Y, size_t d, size_t t, const cha
   }
   return plum_matrix_check_shape(X, 0, d, x_name, error) &&
          plum_matrix_check_shape(Y, X->rows, t, y_name, error) &&
-         plum_matrix_check_finite(X, x_name, error) && plum_matrix_check_finite(Y, y_name, error);
+         (x_finite || plum_matrix_check_finite(X, x_name, error)) &&
+         plum_matrix_check_finite(Y, y_name, error);
 }
 
 static gboolean
 check_fit_data(const PlumFitData *data, GError **error)
 {
-  if (!check_xy(data->X, data->y, 0, 0, "X", "y", error))
+  gboolean x_finite = (plum_fit_data_flags(data) & PLUM_FIT_X_FINITE) != 0;
+  if (!check_xy(data->X, data->y, 0, 0, "X", "y", x_finite, error))
     return FALSE;
   if (data->sample_weight && !check_weights(data->sample_weight, data->X->rows, error))
     return FALSE;
   if (data->X_val == NULL && data->y_val == NULL)
     return TRUE;
-  return check_xy(data->X_val, data->y_val, data->X->cols, data->y->cols, "X_val", "y_val", error);
+  return check_xy(data->X_val, data->y_val, data->X->cols, data->y->cols, "X_val", "y_val",
+                  x_finite, error);
 }
 
 /* Shared linear algebra ----------------------------------------------------------------- */
@@ -524,7 +528,8 @@ install_theta(LinReg *self, size_t d, size_t t, const double *theta)
 static gboolean
 linreg_set_theta(void *self_ptr, const PlumFitData *data, const double *theta, GError **error)
 {
-  if (!check_xy(data->X, data->y, 0, 0, "X", "y", error))
+  gboolean x_finite = (plum_fit_data_flags(data) & PLUM_FIT_X_FINITE) != 0;
+  if (!check_xy(data->X, data->y, 0, 0, "X", "y", x_finite, error))
     return FALSE;
   install_theta(self_ptr, data->X->cols, data->y->cols, theta);
   return TRUE;

@@ -28,10 +28,11 @@ check_weights(const char *who, const double *w, size_t n, GError **error)
   return FALSE;
 }
 
-/* X (at least 1 x 1, d columns unless d is 0) and y (one column, as many rows), both finite. */
+/* X (at least 1 x 1, d columns unless d is 0) and y (one column, as many rows), both finite (X
+ * taken as such when x_finite: the caller checked it). */
 static gboolean
 check_xy(const char *who, const PlumMatrix *X, const PlumMatrix *y, size_t d, const char *x_name,
-         const char *y_name, GError **error)
+         const char *y_name, gboolean x_finite, GError **error)
 {
   if (X == NULL || y == NULL) {
     g_set_error(error, PLUM_DATA_ERROR, PLUM_DATA_ERROR_SHAPE, "%s: %s and %s are both required",
@@ -46,19 +47,21 @@ check_xy(const char *who, const PlumMatrix *X, const PlumMatrix *y, size_t d, co
   }
   return plum_matrix_check_shape(X, 0, d, x_name, error) &&
          plum_matrix_check_shape(y, X->rows, 1, y_name, error) &&
-         plum_matrix_check_finite(X, x_name, error) && plum_matrix_check_finite(y, y_name, error);
+         (x_finite || plum_matrix_check_finite(X, x_name, error)) &&
+         plum_matrix_check_finite(y, y_name, error);
 }
 
 gboolean
 linmodel_check_fit_data(const char *who, const PlumFitData *data, GError **error)
 {
-  if (!check_xy(who, data->X, data->y, 0, "X", "y", error))
+  gboolean x_finite = (plum_fit_data_flags(data) & PLUM_FIT_X_FINITE) != 0;
+  if (!check_xy(who, data->X, data->y, 0, "X", "y", x_finite, error))
     return FALSE;
   if (data->sample_weight && !check_weights(who, data->sample_weight, data->X->rows, error))
     return FALSE;
   if (data->X_val == NULL && data->y_val == NULL)
     return TRUE;
-  return check_xy(who, data->X_val, data->y_val, data->X->cols, "X_val", "y_val", error);
+  return check_xy(who, data->X_val, data->y_val, data->X->cols, "X_val", "y_val", x_finite, error);
 }
 
 gboolean
