@@ -63,10 +63,10 @@ bind(Check *ck, const char *const *extra, GError **error)
       g_free(assignment);
     }
   }
-  PlumBinding *b = ok ? plum_binding_new_from_node(ck->reg, plum_component_kind(ck->c),
-                                                   plum_config_lookup(cfg, "component"),
-                                                   "component", error)
-                      : NULL;
+  PlumBinding *b =
+      ok ? plum_binding_new_from_node(ck->reg, plum_component_kind(ck->c),
+                                      plum_config_lookup(cfg, "component"), "component", error)
+         : NULL;
   plum_config_free(cfg);
   return b;
 }
@@ -431,11 +431,8 @@ check_objective(Check *ck, const PlumModelVTable *vt, const PlumBinding *b, cons
   GError *error = NULL;
   void *inst = vt->create(plum_binding_params(b), &error);
   PlumRng *rng = plum_rng_new(3);
-  PlumFitData fd = {.struct_size = sizeof fd,
-                    .X = d->X,
-                    .y = d->y,
-                    .n_classes = d->n_classes,
-                    .rng = rng};
+  PlumFitData fd = {
+      .struct_size = sizeof fd, .X = d->X, .y = d->y, .n_classes = d->n_classes, .rng = rng};
   PlumObjective obj = {.struct_size = sizeof obj};
   gboolean ok = inst != NULL && vt->objective(inst, &fd, &obj, &error);
   double err = INFINITY;
@@ -652,12 +649,12 @@ check_gram_gradient(Check *ck, const PlumBinding *b, const PlumMatrix *X)
   PlumMatrix *K = plum_matrix_new(n, n, NULL), *Kp = plum_matrix_new(n, n, NULL),
              *Km = plum_matrix_new(n, n, NULL);
   PlumMatrix *dK = g_new0(PlumMatrix, p);
-  double *storage = g_new0(double, p * n * n);
+  double *storage = g_new0(double, p *n *n);
   for (size_t k = 0; k < p; k++)
     dK[k] = plum_matrix_view(storage + k * n * n, n, n, 0);
   GError *error = NULL;
-  gboolean ok = plum_kernel_gram(b, X, NULL, K, &error) &&
-                plum_kernel_gram_gradient(b, X, K, dK, &error);
+  gboolean ok =
+      plum_kernel_gram(b, X, NULL, K, &error) && plum_kernel_gram_gradient(b, X, K, dK, &error);
   PlumBinding *work = plum_binding_copy(b);
   double *theta = g_new(double, p), *lower = g_new(double, p), *upper = g_new(double, p);
   double worst = 0;
@@ -884,6 +881,30 @@ smoke_family(Check *ck, const PlumBinding *b, GError **error)
   return family_response(vt, params, y);
 }
 
+/* working_weights, where the family has it for this link, against w μ′²/V(μ) and W z from
+ * mu_eta and variance (at eta, whose μ is mu = linkinv(eta)), with and without weights. */
+static void
+check_working_weights(Check *ck, const PlumFamilyVTable *vt, const void *params, const double *y,
+                      const double *eta, const double *dmu, const double *var)
+{
+  if (vt->working_weights == NULL)
+    return;
+  double mu[FAM_N], w[FAM_N], W[FAM_N], Wz[FAM_N], want_W[FAM_N], want_Wz[FAM_N];
+  vt->linkinv(params, eta, mu, FAM_N);
+  double worst = 0;
+  for (int weighted = 0; weighted <= 1; weighted++) {
+    for (size_t i = 0; i < FAM_N; i++) {
+      w[i] = weighted ? 0.5 + 0.25 * (double)i : 1.0;
+      want_W[i] = w[i] * dmu[i] * dmu[i] / var[i];
+      want_Wz[i] = want_W[i] * (eta[i] + (y[i] - mu[i]) / dmu[i]);
+    }
+    if (!vt->working_weights(params, y, weighted ? w : NULL, eta, mu, FAM_N, W, Wz))
+      return; /* no shortcut for this link: the model computes them */
+    worst = fmax(worst, fmax(max_rel_diff(W, want_W, FAM_N), max_rel_diff(Wz, want_Wz, FAM_N)));
+  }
+  result(ck, worst < 1e-10, NULL, "working_weights match mu_eta and variance (%.2g)", worst);
+}
+
 static void
 check_family(Check *ck, const PlumBinding *b)
 {
@@ -916,6 +937,7 @@ check_family(Check *ck, const PlumBinding *b)
   result(ck, positive, NULL, "variance is positive and finite");
   double dev = vt->deviance(params, y, mu, NULL, FAM_N);
   result(ck, isfinite(dev) && dev >= 0, NULL, "deviance is finite and non-negative (%g)", dev);
+  check_working_weights(ck, vt, params, y, eta, dmu, var);
   double bad[FAM_N] = {NAN, 0, 0, 0, 0, 0, 0, 0};
   GError *error = NULL;
   result(ck, !vt->check_y(params, bad, FAM_N, &error) && error != NULL, NULL,
@@ -940,8 +962,8 @@ static const KindChecks kind_checks[PLUM_KIND_LAST + 1] = {
 };
 
 size_t
-plum_check_component(const PlumRegistry *reg, const PlumComponent *c,
-                     const char *const *overrides, PlumCheckFunc report, gpointer user)
+plum_check_component(const PlumRegistry *reg, const PlumComponent *c, const char *const *overrides,
+                     PlumCheckFunc report, gpointer user)
 {
   Check ck = {.reg = reg, .c = c, .overrides = overrides, .report = report, .user = user};
   const KindChecks *kc = &kind_checks[plum_component_kind(c)];

@@ -52,7 +52,7 @@ static const Layout layouts[] = {
     L(sizeof(PlumKernelVTable), 40),
     L(sizeof(PlumActivationVTable), 24),
     L(sizeof(PlumCostVTable), 16),
-    L(sizeof(PlumFamilyVTable), 80),
+    L(sizeof(PlumFamilyVTable), 88), /* 1.2: working_weights */
     L(offsetof(PlumFamilyVTable, valid_mu), 72),
     L(sizeof(PlumComponentDesc), 88),
     L(offsetof(PlumComponentDesc, vtable), 72),

@@ -310,6 +310,15 @@ typedef struct PlumFamilyVTable {
                            size_t n, double dispersion);
   /* optional: FALSE when μ is outside the mean space (IRLS step halving) */
   gboolean (*valid_mu)(const void *params, const double *mu, size_t n);
+  /* Appended in ABI 1.2 (a 1.1 family's vtable ends above, and this reads as NULL). optional:
+   * the IRLS working weights W_i = w_i μ′_i² / V(μ_i) (w nullable = 1) and W_i z_i, z_i =
+   * η_i + (y_i − μ_i) / μ′_i, at η and μ = linkinv(η), in one pass and without μ′ where the link
+   * allows (statsmodels' Family.weights): a canonical link has μ′ = V(μ) up to a constant, so
+   * W z = W η + w (y − μ) with no division. Returns FALSE, writing nothing, for a link it has no
+   * shortcut for; the model then computes them from mu_eta and variance. */
+  gboolean (*working_weights)(const void *params, const double *y, const double *w,
+                              const double *eta, const double *mu, size_t n, double *W,
+                              double *Wz);
 } PlumFamilyVTable;
 
 /* Descriptors -------------------------------------------------------------------------------- */

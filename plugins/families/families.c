@@ -162,6 +162,33 @@ check_link(int link, const PlumLink *allowed, size_t n_allowed, GError **error)
   return FALSE;
 }
 
+/* IRLS working weights (statsmodels' Family.weights) ----------------------------------------
+ *
+ * Where μ′ = c V(μ) for a constant c (a canonical link), W = w μ′² / V(μ) = c μ′ w and
+ * W z = W η + c w (y − μ), with no division; the links without such a form are left to the
+ * model (working_weights returns FALSE). Two loops, as irls_weights in glm: a select on w inside
+ * one made it a masked load, 10x slower on the bench machine. */
+
+/* W = c w μ′ and W z = W η + c w (y − μ), given μ′ (dmu, which may be mu itself). */
+PLUM_SIMD_CLONES static void
+canonical_weights(const double *y, const double *w, const double *eta, const double *mu,
+                  const double *dmu, double c, size_t n, double *W, double *Wz)
+{
+  if (w == NULL) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+      W[i] = c * dmu[i];
+      Wz[i] = W[i] * eta[i] + c * (y[i] - mu[i]);
+    }
+  } else {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+      W[i] = c * w[i] * dmu[i];
+      Wz[i] = W[i] * eta[i] + c * w[i] * (y[i] - mu[i]);
+    }
+  }
+}
+
 /* binomial and bernoulli ------------------------------------------------------------------ */
 
 static double
@@ -195,6 +222,24 @@ binomial_mustart(const void *params, const double *y, double *mu, size_t n)
   double m = trials_of(params);
   for (size_t i = 0; i < n; i++)
     mu[i] = (m * y[i] + 0.5) / (m + 1.0);
+}
+
+/* The logit link: μ′ = μ (1 − μ) = m V(μ), from μ itself, a block at a time. */
+static gboolean
+binomial_working_weights(const void *params, const double *y, const double *w, const double *eta,
+                         const double *mu, size_t n, double *W, double *Wz)
+{
+  if (link_of(params) != PLUM_LINK_LOGIT)
+    return FALSE;
+  double dmu[256];
+  for (size_t s = 0; s < n; s += 256) {
+    size_t m = MIN(n - s, (size_t)256);
+    for (size_t i = 0; i < m; i++)
+      dmu[i] = mu[s + i] * (1.0 - mu[s + i]);
+    canonical_weights(y + s, w ? w + s : NULL, eta + s, mu + s, dmu, trials_of(params), m, W + s,
+                      Wz + s);
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -275,6 +320,17 @@ poisson_deviance(const void *params, const double *y, const double *mu, const do
       s += w[i] * (ylog_ratio(y[i], mu[i]) - (y[i] - mu[i]));
   }
   return 2.0 * s;
+}
+
+/* The log link: μ′ = μ = V(μ). */
+static gboolean
+poisson_working_weights(const void *params, const double *y, const double *w, const double *eta,
+                        const double *mu, size_t n, double *W, double *Wz)
+{
+  if (link_of(params) != PLUM_LINK_LOG)
+    return FALSE;
+  canonical_weights(y, w, eta, mu, mu, 1.0, n, W, Wz);
+  return TRUE;
 }
 
 /* R's poisson()$initialize: y + 0.1. */
@@ -587,28 +643,30 @@ static const PlumParamSpec tweedie_params[] = {
                          "variance power p in V(μ) = μ^p: <= 0, or >= 1 (not in (0, 1))"),
 };
 
-#define FAMILY_VTABLE(var, deviance_fn, mustart_fn, check_y_fn, loglik_fn, valid_mu_fn)            \
+#define FAMILY_VTABLE(var, deviance_fn, mustart_fn, check_y_fn, loglik_fn, valid_mu_fn,            \
+                      weights_fn)                                                                  \
   {                                                                                                \
     .struct_size = sizeof(PlumFamilyVTable), .link = family_link, .linkinv = family_linkinv,       \
     .mu_eta = family_mu_eta, .variance = (var), .deviance = (deviance_fn),                         \
     .mustart = (mustart_fn), .check_y = (check_y_fn), .log_likelihood = (loglik_fn),               \
-    .valid_mu = (valid_mu_fn),                                                                     \
+    .valid_mu = (valid_mu_fn), .working_weights = (weights_fn),                                    \
   }
 
 static const PlumFamilyVTable binomial_vtable =
     FAMILY_VTABLE(binomial_variance, binomial_deviance, binomial_mustart, binomial_check_y,
-                  binomial_log_likelihood, binomial_valid_mu);
+                  binomial_log_likelihood, binomial_valid_mu, binomial_working_weights);
 static const PlumFamilyVTable poisson_vtable =
     FAMILY_VTABLE(identity_variance, poisson_deviance, poisson_mustart, poisson_check_y,
-                  poisson_log_likelihood, positive_valid_mu);
+                  poisson_log_likelihood, positive_valid_mu, poisson_working_weights);
 static const PlumFamilyVTable gamma_vtable =
     FAMILY_VTABLE(square_variance, gamma_deviance, identity_mustart, positive_check_y,
-                  gamma_log_likelihood, positive_valid_mu);
+                  gamma_log_likelihood, positive_valid_mu, NULL);
 static const PlumFamilyVTable inverse_gaussian_vtable =
     FAMILY_VTABLE(cube_variance, inverse_gaussian_deviance, identity_mustart, positive_check_y,
-                  inverse_gaussian_log_likelihood, positive_valid_mu);
-static const PlumFamilyVTable tweedie_vtable = FAMILY_VTABLE(
-    tweedie_variance, tweedie_deviance, tweedie_mustart, tweedie_check_y, NULL, tweedie_valid_mu);
+                  inverse_gaussian_log_likelihood, positive_valid_mu, NULL);
+static const PlumFamilyVTable tweedie_vtable =
+    FAMILY_VTABLE(tweedie_variance, tweedie_deviance, tweedie_mustart, tweedie_check_y, NULL,
+                  tweedie_valid_mu, NULL);
 
 #define FAMILY_COMPONENT(fname, summ, ST, specs, check, vt)                                        \
   {                                                                                                \

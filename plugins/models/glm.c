@@ -299,11 +299,14 @@ static void
 system_block(GlmProblem *pb, size_t start, size_t m, const double *eta)
 {
   const Glm *self = pb->self;
-  const double *mu = pb->mu + start;
+  const double *mu = pb->mu + start, *y = pb->y + start, *w = pb->w ? pb->w + start : NULL;
   double *dmu = pb->blk_dmu, *var = pb->blk_var;
-  self->fam->mu_eta(self->fam_params, eta, dmu, m);
-  self->fam->variance(self->fam_params, mu, var, m);
-  irls_weights(eta, mu, dmu, var, pb->y + start, pb->w ? pb->w + start : NULL, m, pb->sw, pb->swz);
+  if (self->fam->working_weights == NULL ||
+      !self->fam->working_weights(self->fam_params, y, w, eta, mu, m, pb->sw, pb->swz)) {
+    self->fam->mu_eta(self->fam_params, eta, dmu, m);
+    self->fam->variance(self->fam_params, mu, var, m);
+    irls_weights(eta, mu, dmu, var, y, w, m, pb->sw, pb->swz);
+  }
   PlumMatrix rows = plum_matrix_rows(&pb->X, start, m);
   linmodel_add_weighted_system(&rows, pb->sw, pb->swz, pb->fit_intercept, pb->G, pb->p, pb->rhs);
 }
