@@ -256,40 +256,57 @@ plum_matrix_gemm(gboolean trans_a, gboolean trans_b, double alpha, const PlumMat
   return TRUE;
 }
 
+typedef double RowV8 __attribute__((vector_size(8 * sizeof(double))));
 typedef double RowV4 __attribute__((vector_size(4 * sizeof(double))));
 
-/* aᵀx over n elements, summed in an order fixed by n alone: four 4-lane partial sums over
- * blocks of 16, one over the blocks of 4 left, the lanes added pairwise, then the last n % 4
- * products in turn. A function of the row's values only, wherever the row sits. */
-static inline double
-row_dot(const double *a, const double *x, size_t n)
+/* A row's dot product aᵀx over n elements is summed in an order fixed by n alone, wherever the
+ * row sits: one 8-lane sum s over the whole blocks of 8 (s += a[j..j+8) x[j..j+8), block after
+ * block), its lanes added as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)), then the last
+ * n % 8 products in turn. Four rows go together, their four lane sums added by shuffles in that
+ * same pattern; a row left over adds its lanes one by one. */
+static inline __attribute__((always_inline)) double
+lanes_sum(const RowV8 *v)
 {
-  RowV4 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, va, vx;
-  size_t j = 0;
-  for (; j + 16 <= n; j += 16) {
-    RowV4 a1, a2, a3, x1, x2, x3;
-    memcpy(&va, a + j, sizeof va);
-    memcpy(&vx, x + j, sizeof vx);
-    memcpy(&a1, a + j + 4, sizeof a1);
-    memcpy(&x1, x + j + 4, sizeof x1);
-    memcpy(&a2, a + j + 8, sizeof a2);
-    memcpy(&x2, x + j + 8, sizeof x2);
-    memcpy(&a3, a + j + 12, sizeof a3);
-    memcpy(&x3, x + j + 12, sizeof x3);
-    s0 += va * vx;
-    s1 += a1 * x1;
-    s2 += a2 * x2;
-    s3 += a3 * x3;
-  }
-  for (; j + 4 <= n; j += 4) {
-    memcpy(&va, a + j, sizeof va);
-    memcpy(&vx, x + j, sizeof vx);
-    s0 += va * vx;
-  }
-  s0 = (s0 + s1) + (s2 + s3);
-  double dot = (s0[0] + s0[1]) + (s0[2] + s0[3]);
-  for (; j < n; j++)
-    dot += a[j] * x[j];
+  RowV8 s = *v;
+  double h0 = s[0] + s[4], h1 = s[1] + s[5], h2 = s[2] + s[6], h3 = s[3] + s[7];
+  return (h0 + h2) + (h1 + h3);
+}
+
+/* lanes_sum of four rows' sums at once, into out. */
+static inline __attribute__((always_inline)) void
+lanes_sum4(const RowV8 *s0, const RowV8 *s1, const RowV8 *s2, const RowV8 *s3, double *out)
+{
+  RowV4 h0 =
+      __builtin_shufflevector(*s0, *s0, 0, 1, 2, 3) + __builtin_shufflevector(*s0, *s0, 4, 5, 6, 7);
+  RowV4 h1 =
+      __builtin_shufflevector(*s1, *s1, 0, 1, 2, 3) + __builtin_shufflevector(*s1, *s1, 4, 5, 6, 7);
+  RowV4 h2 =
+      __builtin_shufflevector(*s2, *s2, 0, 1, 2, 3) + __builtin_shufflevector(*s2, *s2, 4, 5, 6, 7);
+  RowV4 h3 =
+      __builtin_shufflevector(*s3, *s3, 0, 1, 2, 3) + __builtin_shufflevector(*s3, *s3, 4, 5, 6, 7);
+  /* (h0 + h2) and (h1 + h3) of rows 0 and 1, then of rows 2 and 3 */
+  RowV4 e01 =
+      __builtin_shufflevector(h0, h1, 0, 1, 4, 5) + __builtin_shufflevector(h0, h1, 2, 3, 6, 7);
+  RowV4 e23 =
+      __builtin_shufflevector(h2, h3, 0, 1, 4, 5) + __builtin_shufflevector(h2, h3, 2, 3, 6, 7);
+  RowV4 sums =
+      __builtin_shufflevector(e01, e23, 0, 2, 4, 6) + __builtin_shufflevector(e01, e23, 1, 3, 5, 7);
+  memcpy(out, &sums, sizeof sums);
+}
+
+/* alpha dot + beta y (y not read when beta is 0: it may hold NaN). */
+static inline __attribute__((always_inline)) void
+store_dot(double alpha, double dot, double beta, double *yi)
+{
+  *yi = alpha * dot + (beta == 0 ? 0.0 : beta * *yi);
+}
+
+/* dot plus the products of row[j] x[j] for j in [from, n), in turn. */
+static inline __attribute__((always_inline)) double
+add_tail(double dot, const double *row, const double *x, size_t from, size_t n)
+{
+  for (size_t j = from; j < n; j++)
+    dot += row[j] * x[j];
   return dot;
 }
 
@@ -298,10 +315,43 @@ PLUM_SIMD_CLONES static void
 row_dots_range(double alpha, const PlumMatrix *a, const double *x, double beta, double *y,
                size_t incy, size_t begin, size_t end)
 {
-  for (size_t i = begin; i < end; i++) {
-    double dot = row_dot(PLUM_MATRIX_ROW(a, i), x, a->cols);
-    double *yi = y + i * incy;
-    *yi = alpha * dot + (beta == 0 ? 0.0 : beta * *yi);
+  size_t n = a->cols, full = n - n % 8, ld = a->ld, i = begin;
+  for (; i + 4 <= end; i += 4) {
+    const double *r0 = PLUM_MATRIX_ROW(a, i), *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;
+    RowV8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, vx, v0, v1, v2, v3;
+    for (size_t j = 0; j < full; j += 8) {
+      memcpy(&vx, x + j, sizeof vx);
+      memcpy(&v0, r0 + j, sizeof v0);
+      memcpy(&v1, r1 + j, sizeof v1);
+      memcpy(&v2, r2 + j, sizeof v2);
+      memcpy(&v3, r3 + j, sizeof v3);
+      s0 += v0 * vx;
+      s1 += v1 * vx;
+      s2 += v2 * vx;
+      s3 += v3 * vx;
+    }
+    double sums[4];
+    lanes_sum4(&s0, &s1, &s2, &s3, sums);
+    if (full < n) {
+      sums[0] = add_tail(sums[0], r0, x, full, n);
+      sums[1] = add_tail(sums[1], r1, x, full, n);
+      sums[2] = add_tail(sums[2], r2, x, full, n);
+      sums[3] = add_tail(sums[3], r3, x, full, n);
+    }
+    store_dot(alpha, sums[0], beta, y + i * incy);
+    store_dot(alpha, sums[1], beta, y + (i + 1) * incy);
+    store_dot(alpha, sums[2], beta, y + (i + 2) * incy);
+    store_dot(alpha, sums[3], beta, y + (i + 3) * incy);
+  }
+  for (; i < end; i++) {
+    const double *row = PLUM_MATRIX_ROW(a, i);
+    RowV8 s = {0}, vx, v;
+    for (size_t j = 0; j < full; j += 8) {
+      memcpy(&vx, x + j, sizeof vx);
+      memcpy(&v, row + j, sizeof v);
+      s += v * vx;
+    }
+    store_dot(alpha, add_tail(lanes_sum(&s), row, x, full, n), beta, y + i * incy);
   }
 }
 
