@@ -194,45 +194,24 @@ add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
 
 /* The 8 x 8 tile at rows i0, columns j0 of Σ s_k x_k x_kᵀ added to G (upper part only when the
  * tile is on the diagonal), all 8 + 8 columns inside X. Eight register sums; per row, one
- * product s_k x_k[j0..j0+8) and eight multiply-adds with x_k[i0 + r] broadcast. */
+ * product s_k x_k[j0..j0+8) and eight multiply-adds with x_k[i0 + r] broadcast. With sx (on a
+ * diagonal tile), also Σ s_k x_k[j0..j0+8) into *sx and Σ z_k x_k[j0..j0+8) into *zx while the
+ * row is in a register, two more operations a row: the intercept's column of the normal matrix
+ * and the right-hand side Aᵀz. Inlined, so a NULL sx costs nothing. */
 static inline __attribute__((always_inline)) void
-gram_tile_8(const PlumMatrix *X, const double *s, size_t i0, size_t j0, double *G, size_t ldg)
-{
-  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0}, x;
-  for (size_t k = 0; k < X->rows; k++) {
-    const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + i0;
-    V8_LOAD(x, row + j0);
-    x *= s[k];
-    a0 += xi[0] * x;
-    a1 += xi[1] * x;
-    a2 += xi[2] * x;
-    a3 += xi[3] * x;
-    a4 += xi[4] * x;
-    a5 += xi[5] * x;
-    a6 += xi[6] * x;
-    a7 += xi[7] * x;
-  }
-  V8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
-  for (size_t r = 0; r < 8; r++)
-    for (size_t c = i0 == j0 ? r : 0; c < 8; c++)
-      G[(i0 + r) * ldg + j0 + c] += acc[r][c];
-}
-
-/* The diagonal tile at columns j0 (upper part), and over the same rows, while x_k[j0..j0+8) is
- * in a register, Σ s_k x_k into *sx and Σ z_k x_k into *zx: the intercept's column of the normal
- * matrix and the right-hand side Aᵀz, for two more operations a row. */
-static inline __attribute__((always_inline)) void
-gram_diag_tile_8_sums(const PlumMatrix *X, const double *s, const double *z, size_t j0, double *G,
-                      size_t ldg, V8 *sx, V8 *zx)
+gram_tile_8(const PlumMatrix *X, const double *s, const double *z, size_t i0, size_t j0, double *G,
+            size_t ldg, V8 *sx, V8 *zx)
 {
   V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
   V8 cs = {0}, cz = {0}, x, xs;
   for (size_t k = 0; k < X->rows; k++) {
-    const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + j0;
-    V8_LOAD(x, xi);
+    const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + i0;
+    V8_LOAD(x, row + j0);
     xs = x * s[k];
-    cz += z[k] * x;
-    cs += xs;
+    if (sx) {
+      cz += z[k] * x;
+      cs += xs;
+    }
     a0 += xi[0] * xs;
     a1 += xi[1] * xs;
     a2 += xi[2] * xs;
@@ -244,10 +223,12 @@ gram_diag_tile_8_sums(const PlumMatrix *X, const double *s, const double *z, siz
   }
   V8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
   for (size_t r = 0; r < 8; r++)
-    for (size_t c = r; c < 8; c++)
-      G[(j0 + r) * ldg + j0 + c] += acc[r][c];
-  *sx = cs;
-  *zx = cz;
+    for (size_t c = i0 == j0 ? r : 0; c < 8; c++)
+      G[(i0 + r) * ldg + j0 + c] += acc[r][c];
+  if (sx) {
+    *sx = cs;
+    *zx = cz;
+  }
 }
 
 /* The same for the columns [j0, X->cols) past the last whole tile, against every row of G. */
@@ -274,16 +255,16 @@ add_weighted_system(const PlumMatrix *X, const double *s, const double *z, gbool
   for (size_t i0 = 0; i0 < full; i0 += 8) {
     if (intercept || z) {
       V8 sx, zx;
-      gram_diag_tile_8_sums(X, s, z ? z : s, i0, G, ldg, &sx, &zx);
+      gram_tile_8(X, s, z ? z : s, i0, i0, G, ldg, &sx, &zx);
       for (size_t c = 0; intercept && c < 8; c++)
         G[(i0 + c) * ldg + d] += sx[c];
       for (size_t c = 0; z && c < 8; c++)
         rhs[i0 + c] += zx[c];
     } else {
-      gram_tile_8(X, s, i0, i0, G, ldg);
+      gram_tile_8(X, s, NULL, i0, i0, G, ldg, NULL, NULL);
     }
     for (size_t j0 = i0 + 8; j0 < full; j0 += 8)
-      gram_tile_8(X, s, i0, j0, G, ldg);
+      gram_tile_8(X, s, NULL, i0, j0, G, ldg, NULL, NULL);
   }
   if (full < d) {
     gram_columns_left(X, s, full, G, ldg);
