@@ -41,12 +41,24 @@ seconds_since(gint64 start)
   return (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 }
 
+/* The library behind the vectorised exp and log loops (libcore/vecmath.h). */
+static const char *
+vector_math(void)
+{
+#ifdef HAVE_SLEEF
+  return "SLEEF " PLUM_SLEEF_VERSION;
+#else
+  return "none (scalar libm)";
+#endif
+}
+
 static int
 probe_info(void)
 {
   char *blas = plum_threads_blas_info();
   char *blas_json = g_strescape(blas, NULL);
-  printf("{\"plum\": \"%s\", \"blas\": \"%s\"}\n", plum_version(), blas_json);
+  printf("{\"plum\": \"%s\", \"blas\": \"%s\", \"vector_math\": \"%s\"}\n", plum_version(),
+         blas_json, vector_math());
   g_free(blas_json);
   g_free(blas);
   return 0;

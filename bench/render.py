@@ -292,7 +292,8 @@ def versions(rec):
     for r in rec["runs"]:
         py.update(r.get("versions") or {})
     blas = re.sub(r" threads=\d+$", "", rec["plum"].get("blas", rec["plum"].get("error", "?")))
-    out = ["- plum %s (source %s); BLAS as plum sees it: %s" % (rec["plum"].get("plum", "?"), rec["source"], blas)]
+    out = ["- plum %s (source %s); BLAS as plum sees it: %s; vector exp/log: %s"
+           % (rec["plum"].get("plum", "?"), rec["source"], blas, rec["plum"].get("vector_math", "?"))]
     modules = ", ".join("%s %s" % kv for kv in sorted(py.items()))
     out.append("- python modules used by the peers: " + (modules or "none ran"))
     out.append("- Debian packages: " + ", ".join("%s %s" % kv for kv in rec["packages"].items()))
