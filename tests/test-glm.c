@@ -1269,6 +1269,66 @@ test_family_deviances(void)
                                  2 * 2 * (0.5 * log(0.5 / 0.7) + 0.5 * log(0.5 / 0.3)), 1e-15);
 }
 
+/* working_weights against w μ′²/V(μ) and W (η + (y − μ)/μ′) from mu_eta and variance, for each
+ * family and link with a shortcut, 300 rows (a block and more), weighted and not; the links
+ * without one refuse and leave W alone. */
+static void
+test_family_working_weights(void)
+{
+  static const struct {
+    const char *yaml;
+    gboolean shortcut;
+  } cases[] = {
+      {"poisson", TRUE},
+      {"{name: poisson, link: identity}", FALSE},
+      {"bernoulli", TRUE},
+      {"{name: binomial, trials: 3}", TRUE},
+      {"{name: bernoulli, link: probit}", FALSE},
+      {"{name: gamma, link: log}", TRUE},
+      {"gamma", FALSE},
+      {"{name: tweedie, power: 1.5}", TRUE},
+      {"{name: tweedie, power: 3}", TRUE},
+      {"{name: tweedie, power: 1.5, link: identity}", FALSE},
+  };
+  enum { N = 300 };
+  static double y[N], w[N], eta[N], mu[N], dmu[N], var[N], W[N], Wz[N];
+  for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+    Family f;
+    family_init(&f, cases[c].yaml);
+    g_assert_nonnull(f.vt->working_weights);
+    for (size_t i = 0; i < N; i++) {
+      double u = (double)(i % 17) / 17.0;
+      y[i] = 0.05 + 0.9 * u; /* in every family's support, proportions included */
+      eta[i] = 0.3 * sin(0.1 * (double)i);
+      w[i] = 0.5 + (double)(i % 3);
+    }
+    if (strstr(cases[c].yaml, "identity")) /* keep μ = η positive */
+      for (size_t i = 0; i < N; i++)
+        eta[i] += 1.0;
+    f.vt->linkinv(f.params, eta, mu, N);
+    f.vt->mu_eta(f.params, eta, dmu, N);
+    f.vt->variance(f.params, mu, var, N);
+    for (int weighted = 0; weighted <= 1; weighted++) {
+      for (size_t i = 0; i < N; i++)
+        W[i] = Wz[i] = -1.0;
+      const double *wv = weighted ? w : NULL;
+      gboolean took = f.vt->working_weights(f.params, y, wv, eta, mu, N, W, Wz);
+      g_assert_cmpint(took, ==, cases[c].shortcut);
+      for (size_t i = 0; i < N; i++) {
+        if (!took) {
+          g_assert_cmpfloat(W[i], ==, -1.0);
+          continue;
+        }
+        double wi = wv ? wv[i] : 1.0, want = wi * dmu[i] * dmu[i] / var[i];
+        double want_z = want * (eta[i] + (y[i] - mu[i]) / dmu[i]);
+        g_assert_cmpfloat_with_epsilon(W[i], want, 1e-12 * fabs(want));
+        g_assert_cmpfloat_with_epsilon(Wz[i], want_z, 1e-12 * (1.0 + fabs(want_z)));
+      }
+    }
+    plum_binding_free(f.binding);
+  }
+}
+
 static void
 test_family_likelihoods(void)
 {
@@ -1327,5 +1387,6 @@ main(int argc, char **argv)
   g_test_add_func("/families/schema-errors", test_family_schema);
   g_test_add_func("/families/deviances", test_family_deviances);
   g_test_add_func("/families/likelihoods", test_family_likelihoods);
+  g_test_add_func("/families/working-weights", test_family_working_weights);
   return g_test_run();
 }

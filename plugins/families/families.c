@@ -165,9 +165,10 @@ check_link(int link, const PlumLink *allowed, size_t n_allowed, GError **error)
 /* IRLS working weights (statsmodels' Family.weights) ----------------------------------------
  *
  * Where μ′ = c V(μ) for a constant c (a canonical link), W = w μ′² / V(μ) = c μ′ w and
- * W z = W η + c w (y − μ), with no division; the links without such a form are left to the
- * model (working_weights returns FALSE). Two loops, as irls_weights in glm: a select on w inside
- * one made it a masked load, 10x slower on the bench machine. */
+ * W z = W η + c w (y − μ), with no division. Under the log link (μ′ = μ), W = w μ² / V(μ) and
+ * W z = W η + w μ (y − μ) / V(μ), with no exponential. The links without such a form are left
+ * to the model (working_weights returns FALSE). Two loops, as irls_weights in glm: a select on w
+ * inside one made it a masked load, 10x slower on the bench machine. */
 
 /* W = c w μ′ and W z = W η + c w (y − μ), given μ′ (dmu, which may be mu itself). */
 PLUM_SIMD_CLONES static void
@@ -185,6 +186,26 @@ canonical_weights(const double *y, const double *w, const double *eta, const dou
     for (size_t i = 0; i < n; i++) {
       W[i] = c * w[i] * dmu[i];
       Wz[i] = W[i] * eta[i] + c * w[i] * (y[i] - mu[i]);
+    }
+  }
+}
+
+/* W = w μ r and W z = W η + w r (y − μ), given r = μ / V(μ): the log link, μ′ = μ. */
+PLUM_SIMD_CLONES static void
+log_link_weights(const double *y, const double *w, const double *eta, const double *mu,
+                 const double *r, size_t n, double *W, double *Wz)
+{
+  if (w == NULL) {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+      W[i] = mu[i] * r[i];
+      Wz[i] = W[i] * eta[i] + r[i] * (y[i] - mu[i]);
+    }
+  } else {
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) {
+      W[i] = w[i] * mu[i] * r[i];
+      Wz[i] = W[i] * eta[i] + w[i] * r[i] * (y[i] - mu[i]);
     }
   }
 }
@@ -427,6 +448,23 @@ square_variance(const void *params, const double *mu, double *var, size_t n)
     var[i] = mu[i] * mu[i];
 }
 
+/* The log link: V(μ) = μ², so W = w and W z = w (η + (y − μ) / μ). */
+static gboolean
+gamma_working_weights(const void *params, const double *y, const double *w, const double *eta,
+                      const double *mu, size_t n, double *W, double *Wz)
+{
+  if (link_of(params) != PLUM_LINK_LOG)
+    return FALSE;
+  double r[256];
+  for (size_t s = 0; s < n; s += 256) {
+    size_t m = MIN(n - s, (size_t)256);
+    for (size_t i = 0; i < m; i++)
+      r[i] = 1.0 / mu[s + i];
+    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
+  }
+  return TRUE;
+}
+
 static double
 gamma_deviance(const void *params, const double *y, const double *mu, const double *w, size_t n)
 {
@@ -534,6 +572,23 @@ tweedie_variance(const void *params, const double *mu, double *var, size_t n)
   double p = power_of(params);
   for (size_t i = 0; i < n; i++)
     var[i] = pow(mu[i], p);
+}
+
+/* The log link: r = μ / V(μ) = μ^(1 − p). */
+static gboolean
+tweedie_working_weights(const void *params, const double *y, const double *w, const double *eta,
+                        const double *mu, size_t n, double *W, double *Wz)
+{
+  if (link_of(params) != PLUM_LINK_LOG)
+    return FALSE;
+  double q = 1.0 - power_of(params), r[256];
+  for (size_t s = 0; s < n; s += 256) {
+    size_t m = MIN(n - s, (size_t)256);
+    for (size_t i = 0; i < m; i++)
+      r[i] = pow(mu[s + i], q);
+    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
+  }
+  return TRUE;
 }
 
 /* The unit deviance of V(μ) = μ^p for p outside {0, 1, 2}, as scikit-learn writes it; the
@@ -660,13 +715,13 @@ static const PlumFamilyVTable poisson_vtable =
                   poisson_log_likelihood, positive_valid_mu, poisson_working_weights);
 static const PlumFamilyVTable gamma_vtable =
     FAMILY_VTABLE(square_variance, gamma_deviance, identity_mustart, positive_check_y,
-                  gamma_log_likelihood, positive_valid_mu, NULL);
+                  gamma_log_likelihood, positive_valid_mu, gamma_working_weights);
 static const PlumFamilyVTable inverse_gaussian_vtable =
     FAMILY_VTABLE(cube_variance, inverse_gaussian_deviance, identity_mustart, positive_check_y,
                   inverse_gaussian_log_likelihood, positive_valid_mu, NULL);
 static const PlumFamilyVTable tweedie_vtable =
     FAMILY_VTABLE(tweedie_variance, tweedie_deviance, tweedie_mustart, tweedie_check_y, NULL,
-                  tweedie_valid_mu, NULL);
+                  tweedie_valid_mu, tweedie_working_weights);
 
 #define FAMILY_COMPONENT(fname, summ, ST, specs, check, vt)                                        \
   {                                                                                                \
