@@ -210,6 +210,21 @@ log_link_weights(const double *y, const double *w, const double *eta, const doub
   }
 }
 
+/* log_link_weights for V(μ) = μ^p, r = μ^(1 − p) (a division for gamma's p = 2, not a pow),
+ * a block at a time. */
+static void
+log_link_power_weights(double p, const double *y, const double *w, const double *eta,
+                       const double *mu, size_t n, double *W, double *Wz)
+{
+  double r[256];
+  for (size_t s = 0; s < n; s += 256) {
+    size_t m = MIN(n - s, (size_t)256);
+    for (size_t i = 0; i < m; i++)
+      r[i] = p == 2.0 ? 1.0 / mu[s + i] : pow(mu[s + i], 1.0 - p);
+    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
+  }
+}
+
 /* binomial and bernoulli ------------------------------------------------------------------ */
 
 static double
@@ -455,13 +470,7 @@ gamma_working_weights(const void *params, const double *y, const double *w, cons
 {
   if (link_of(params) != PLUM_LINK_LOG)
     return FALSE;
-  double r[256];
-  for (size_t s = 0; s < n; s += 256) {
-    size_t m = MIN(n - s, (size_t)256);
-    for (size_t i = 0; i < m; i++)
-      r[i] = 1.0 / mu[s + i];
-    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
-  }
+  log_link_power_weights(2.0, y, w, eta, mu, n, W, Wz);
   return TRUE;
 }
 
@@ -581,13 +590,7 @@ tweedie_working_weights(const void *params, const double *y, const double *w, co
 {
   if (link_of(params) != PLUM_LINK_LOG)
     return FALSE;
-  double q = 1.0 - power_of(params), r[256];
-  for (size_t s = 0; s < n; s += 256) {
-    size_t m = MIN(n - s, (size_t)256);
-    for (size_t i = 0; i < m; i++)
-      r[i] = pow(mu[s + i], q);
-    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
-  }
+  log_link_power_weights(power_of(params), y, w, eta, mu, n, W, Wz);
   return TRUE;
 }
 
