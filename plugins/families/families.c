@@ -386,21 +386,31 @@ poisson_check_y(const void *params, const double *y, size_t n, GError **error)
   return check_support(y, n, is_nonnegative, "a count >= 0", error);
 }
 
-/* Whole counts below this take log y! from a table filled as they are met. */
+/* Whole counts below this take log y! from a table. */
 #define LOG_FACTORIAL_TABLE 256
 
-/* log y!: from the table for whole counts below LOG_FACTORIAL_TABLE (filled as they are met;
- * whole tested by conversion, as floor is a libm call on the x86-64 baseline), lgamma(y + 1)
- * otherwise. */
-static inline double
-log_factorial(double *table, double y)
+/* log k! for k < LOG_FACTORIAL_TABLE, filled once per process (the log-likelihood is summed a
+ * block at a time, so a table per call would refill it for every block). */
+static const double *
+log_factorial_table(void)
 {
-  if (y >= 0 && y < LOG_FACTORIAL_TABLE && (double)(size_t)y == y) {
-    double *t = &table[(size_t)y];
-    if (isnan(*t))
-      *t = lgamma(y + 1.0);
-    return *t;
+  static double table[LOG_FACTORIAL_TABLE];
+  static gsize filled = 0;
+  if (g_once_init_enter(&filled)) {
+    for (size_t k = 0; k < LOG_FACTORIAL_TABLE; k++)
+      table[k] = lgamma((double)k + 1.0);
+    g_once_init_leave(&filled, 1);
   }
+  return table;
+}
+
+/* log y!: from the table for whole counts below LOG_FACTORIAL_TABLE (whole tested by
+ * conversion, as floor is a libm call on the x86-64 baseline), lgamma(y + 1) otherwise. */
+static inline double
+log_factorial(const double *table, double y)
+{
+  if (y >= 0 && y < LOG_FACTORIAL_TABLE && (double)(size_t)y == y)
+    return table[(size_t)y];
   return lgamma(y + 1.0);
 }
 
@@ -408,9 +418,8 @@ log_factorial(double *table, double y)
 static double
 sum_log_factorial(const double *y, const double *w, size_t n)
 {
-  double table[LOG_FACTORIAL_TABLE], s[4] = {0};
-  for (size_t k = 0; k < LOG_FACTORIAL_TABLE; k++)
-    table[k] = NAN;
+  const double *table = log_factorial_table();
+  double s[4] = {0};
   size_t i = 0;
   for (; i + 4 <= n; i += 4)
     for (size_t k = 0; k < 4; k++)
