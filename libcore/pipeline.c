@@ -439,11 +439,22 @@ plum_pipeline_load_data(PlumPipeline *p, gboolean test, GError **error)
 
 /* Fitting ------------------------------------------------------------------------------------ */
 
-/* NaN or Inf reaching a step that cannot take it: name the column. */
+/* Whether the features of data this pipeline read itself hold no NaN or Inf: its CSV reader
+ * refuses a non-finite cell, and reads a missing cell or category as NaN only under
+ * data.missing: nan. */
 static gboolean
-check_finite_for(const Step *s, const PlumMatrix *X, char *const *names, GError **error)
+loaded_x_finite(const PlumPipeline *p)
 {
-  if (plum_component_caps(s->component) & PLUM_CAP_ALLOW_NAN)
+  return p->cfg.data.missing != PLUM_MISSING_NAN;
+}
+
+/* NaN or Inf reaching a step that cannot take it: name the column. X known finite (data the
+ * pipeline read) is not streamed through again. */
+static gboolean
+check_finite_for(const Step *s, const PlumMatrix *X, gboolean known_finite, char *const *names,
+                 GError **error)
+{
+  if (known_finite || (plum_component_caps(s->component) & PLUM_CAP_ALLOW_NAN))
     return TRUE;
   size_t row, col;
   if (plum_matrix_all_finite(X, &row, &col))
@@ -539,7 +550,8 @@ keep_report(PlumState *summary, const char *prefix, const PlumState *report)
 
 /* Cross-validation and search fit many times; only a final fit shows progress. */
 static gboolean
-pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GError **error)
+pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, gboolean x_finite,
+             GError **error)
 {
   steps_clear(p);
   guint64 caps = plum_component_caps(p->model.component);
@@ -561,9 +573,10 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
   PlumMatrix *owned = NULL;
   for (size_t i = 0; X != NULL && i < p->n_steps; i++) {
     PlumState *report = plum_state_new();
-    PlumMatrix *next = check_finite_for(&p->steps[i], X, i == 0 ? names : NULL, error)
-                           ? step_fit_transform(&p->steps[i], X, rng, report, error)
-                           : NULL;
+    PlumMatrix *next =
+        check_finite_for(&p->steps[i], X, i == 0 && x_finite, i == 0 ? names : NULL, error)
+            ? step_fit_transform(&p->steps[i], X, rng, report, error)
+            : NULL;
     if (next != NULL && show_progress) {
       char prefix[64];
       g_snprintf(prefix, sizeof prefix, "fit.transform.%zu", i);
@@ -574,7 +587,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
     X = owned = next;
   }
   gboolean ok = X != NULL &&
-                check_finite_for(&p->model, X, p->n_steps == 0 ? names : NULL, error) &&
+                check_finite_for(&p->model, X, p->n_steps == 0 && x_finite,
+                                 p->n_steps == 0 ? names : NULL, error) &&
                 step_create(&p->model, error);
   if (ok) {
     PlumProgress *progress = plum_progress_new(
@@ -615,7 +629,7 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, GEr
 gboolean
 plum_pipeline_fit(PlumPipeline *p, const PlumDataset *ds, GError **error)
 {
-  return pipeline_fit(p, ds, TRUE, error);
+  return pipeline_fit(p, ds, TRUE, FALSE, error);
 }
 
 /* Prediction --------------------------------------------------------------------------------- */
@@ -692,7 +706,7 @@ plum_pipeline_predict(const PlumPipeline *p, const PlumMatrix *X, GError **error
   PlumModelShape shape = {.struct_size = sizeof shape};
   m->vt->shape(m->instance, &shape);
   PlumPredictions *pred = g_new0(PlumPredictions, 1);
-  gboolean ok = check_finite_for(m, Z, p->n_steps == 0 ? p->feature_names : NULL, error);
+  gboolean ok = check_finite_for(m, Z, FALSE, p->n_steps == 0 ? p->feature_names : NULL, error);
   ok = ok && predict_outputs(m, &shape, Z, pred, error);
   if (ok && m->vt->predict == NULL && m->vt->transform != NULL)
     ok = (pred->transformed = model_output(m, m->vt->transform, Z, shape.n_transform, error)) !=
@@ -914,7 +928,7 @@ cross_validate(PlumPipeline *p, const PlumDataset *ds, size_t folds, const char 
     }
     PlumDataset *tr = plum_dataset_subset(ds, train, n_train, error);
     PlumDataset *te = tr ? plum_dataset_subset(ds, test, n_test, error) : NULL;
-    ok = te != NULL && pipeline_fit(p, tr, FALSE, error) &&
+    ok = te != NULL && pipeline_fit(p, tr, FALSE, loaded_x_finite(p), error) &&
          score(p, te, "fold", fold_summary, error);
     for (size_t m = 0; ok && m < n_metrics; m++) {
       char key[128];
@@ -1264,7 +1278,7 @@ plum_pipeline_run(PlumPipeline *p, PlumState *summary, GError **error)
   }
   if (ok) {
     start = g_get_monotonic_time();
-    ok = plum_pipeline_fit(p, s.train, error);
+    ok = pipeline_fit(p, s.train, TRUE, loaded_x_finite(p), error);
     plum_state_set_real(sm, "time.fit", elapsed_since(start));
   }
   if (ok && s.eval != NULL) {
