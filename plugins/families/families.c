@@ -164,54 +164,35 @@ check_link(int link, const PlumLink *allowed, size_t n_allowed, GError **error)
 
 /* IRLS working weights (statsmodels' Family.weights) ----------------------------------------
  *
- * Where μ′ = c V(μ) for a constant c (a canonical link), W = w μ′² / V(μ) = c μ′ w and
- * W z = W η + c w (y − μ), with no division. Under the log link (μ′ = μ), W = w μ² / V(μ) and
- * W z = W η + w μ (y − μ) / V(μ), with no exponential. The links without such a form are left
- * to the model (working_weights returns FALSE). Two loops, as irls_weights in glm: a select on w
- * inside one made it a masked load, 10x slower on the bench machine. */
+ * W = w μ′² / V(μ) and W z = W η + w (μ′ / V(μ)) (y − μ), written as W = w a r and
+ * W z = W η + w r (y − μ) with a = μ′ and r = μ′ / V(μ), where the link makes both cheap: under
+ * a canonical link r is a constant (W z needs no division), under the log link a = μ (no
+ * exponential). The links without such a form are left to the model (working_weights returns
+ * FALSE). */
 
-/* W = c w μ′ and W z = W η + c w (y − μ), given μ′ (dmu, which may be mu itself). */
+/* W = w a r and W z = W η + w r (y − μ). Two loops, as irls_weights in glm: a select on w inside
+ * one made it a masked load, 10x slower on the bench machine. */
 PLUM_SIMD_CLONES static void
-canonical_weights(const double *y, const double *w, const double *eta, const double *mu,
-                  const double *dmu, double c, size_t n, double *W, double *Wz)
+weights_of(const double *y, const double *w, const double *eta, const double *mu, const double *a,
+           const double *r, size_t n, double *W, double *Wz)
 {
   if (w == NULL) {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
-      W[i] = c * dmu[i];
-      Wz[i] = W[i] * eta[i] + c * (y[i] - mu[i]);
-    }
-  } else {
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) {
-      W[i] = c * w[i] * dmu[i];
-      Wz[i] = W[i] * eta[i] + c * w[i] * (y[i] - mu[i]);
-    }
-  }
-}
-
-/* W = w μ r and W z = W η + w r (y − μ), given r = μ / V(μ): the log link, μ′ = μ. */
-PLUM_SIMD_CLONES static void
-log_link_weights(const double *y, const double *w, const double *eta, const double *mu,
-                 const double *r, size_t n, double *W, double *Wz)
-{
-  if (w == NULL) {
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) {
-      W[i] = mu[i] * r[i];
+      W[i] = a[i] * r[i];
       Wz[i] = W[i] * eta[i] + r[i] * (y[i] - mu[i]);
     }
   } else {
 #pragma omp simd
     for (size_t i = 0; i < n; i++) {
-      W[i] = w[i] * mu[i] * r[i];
+      W[i] = w[i] * a[i] * r[i];
       Wz[i] = W[i] * eta[i] + w[i] * r[i] * (y[i] - mu[i]);
     }
   }
 }
 
-/* log_link_weights for V(μ) = μ^p, r = μ^(1 − p) (a division for gamma's p = 2, not a pow),
- * a block at a time. */
+/* The log link (a = μ′ = μ) for V(μ) = μ^p: r = μ^(1 − p), 1 for poisson's p = 1 and a
+ * division for gamma's p = 2 rather than a pow; a block at a time. */
 static void
 log_link_power_weights(double p, const double *y, const double *w, const double *eta,
                        const double *mu, size_t n, double *W, double *Wz)
@@ -220,8 +201,8 @@ log_link_power_weights(double p, const double *y, const double *w, const double 
   for (size_t s = 0; s < n; s += 256) {
     size_t m = MIN(n - s, (size_t)256);
     for (size_t i = 0; i < m; i++)
-      r[i] = p == 2.0 ? 1.0 / mu[s + i] : pow(mu[s + i], 1.0 - p);
-    log_link_weights(y + s, w ? w + s : NULL, eta + s, mu + s, r, m, W + s, Wz + s);
+      r[i] = p == 1.0 ? 1.0 : p == 2.0 ? 1.0 / mu[s + i] : pow(mu[s + i], 1.0 - p);
+    weights_of(y + s, w ? w + s : NULL, eta + s, mu + s, mu + s, r, m, W + s, Wz + s);
   }
 }
 
@@ -260,20 +241,21 @@ binomial_mustart(const void *params, const double *y, double *mu, size_t n)
     mu[i] = (m * y[i] + 0.5) / (m + 1.0);
 }
 
-/* The logit link: μ′ = μ (1 − μ) = m V(μ), from μ itself, a block at a time. */
+/* The logit link: a = μ′ = μ (1 − μ), from μ itself, and r = μ′ / V(μ) = m; a block at a time. */
 static gboolean
 binomial_working_weights(const void *params, const double *y, const double *w, const double *eta,
                          const double *mu, size_t n, double *W, double *Wz)
 {
   if (link_of(params) != PLUM_LINK_LOGIT)
     return FALSE;
-  double dmu[256];
+  double dmu[256], r[256], trials = trials_of(params);
   for (size_t s = 0; s < n; s += 256) {
     size_t m = MIN(n - s, (size_t)256);
-    for (size_t i = 0; i < m; i++)
+    for (size_t i = 0; i < m; i++) {
       dmu[i] = mu[s + i] * (1.0 - mu[s + i]);
-    canonical_weights(y + s, w ? w + s : NULL, eta + s, mu + s, dmu, trials_of(params), m, W + s,
-                      Wz + s);
+      r[i] = trials;
+    }
+    weights_of(y + s, w ? w + s : NULL, eta + s, mu + s, dmu, r, m, W + s, Wz + s);
   }
   return TRUE;
 }
@@ -365,7 +347,7 @@ poisson_working_weights(const void *params, const double *y, const double *w, co
 {
   if (link_of(params) != PLUM_LINK_LOG)
     return FALSE;
-  canonical_weights(y, w, eta, mu, mu, 1.0, n, W, Wz);
+  log_link_power_weights(1.0, y, w, eta, mu, n, W, Wz);
   return TRUE;
 }
 
