@@ -97,8 +97,6 @@ plum_matrix_copy_into(const PlumMatrix *src, PlumMatrix *dst, GError **error)
   return TRUE;
 }
 
-typedef double ProbeV8 __attribute__((vector_size(8 * sizeof(double))));
-
 /* 0 when v[0..n) are all finite, NaN otherwise: x − x is 0 for a finite x and NaN for Inf or
  * NaN, so the sum is branch-free. Four 8-lane sums, so that the adds do not wait on each other:
  * with one, the check of the bench's 100000 x 16 poisson data took 0.4 ms, as long as a fifth of
@@ -106,13 +104,13 @@ typedef double ProbeV8 __attribute__((vector_size(8 * sizeof(double))));
 PLUM_SIMD_CLONES static double
 finite_probe(const double *v, size_t n)
 {
-  ProbeV8 p0 = {0}, p1 = {0}, p2 = {0}, p3 = {0}, x0, x1, x2, x3;
+  PlumVec8 p0 = {0}, p1 = {0}, p2 = {0}, p3 = {0}, x0, x1, x2, x3;
   size_t j = 0;
   for (; j + 32 <= n; j += 32) {
-    memcpy(&x0, v + j, sizeof x0);
-    memcpy(&x1, v + j + 8, sizeof x1);
-    memcpy(&x2, v + j + 16, sizeof x2);
-    memcpy(&x3, v + j + 24, sizeof x3);
+    PLUM_VEC_LOAD(x0, v + j);
+    PLUM_VEC_LOAD(x1, v + j + 8);
+    PLUM_VEC_LOAD(x2, v + j + 16);
+    PLUM_VEC_LOAD(x3, v + j + 24);
     p0 += x0 - x0;
     p1 += x1 - x1;
     p2 += x2 - x2;
@@ -256,42 +254,40 @@ plum_matrix_gemm(gboolean trans_a, gboolean trans_b, double alpha, const PlumMat
   return TRUE;
 }
 
-typedef double RowV8 __attribute__((vector_size(8 * sizeof(double))));
-typedef double RowV4 __attribute__((vector_size(4 * sizeof(double))));
-
 /* A row's dot product aᵀx over n elements is summed in an order fixed by n alone, wherever the
  * row sits: one 8-lane sum s over the whole blocks of 8 (s += a[j..j+8) x[j..j+8), block after
  * block), its lanes added as ((s0 + s4) + (s2 + s6)) + ((s1 + s5) + (s3 + s7)), then the last
  * n % 8 products in turn. Four rows go together, their four lane sums added by shuffles in that
  * same pattern; a row left over adds its lanes one by one. */
 static inline __attribute__((always_inline)) double
-lanes_sum(const RowV8 *v)
+lanes_sum(const PlumVec8 *v)
 {
-  RowV8 s = *v;
+  PlumVec8 s = *v;
   double h0 = s[0] + s[4], h1 = s[1] + s[5], h2 = s[2] + s[6], h3 = s[3] + s[7];
   return (h0 + h2) + (h1 + h3);
 }
 
 /* lanes_sum of four rows' sums at once, into out. */
 static inline __attribute__((always_inline)) void
-lanes_sum4(const RowV8 *s0, const RowV8 *s1, const RowV8 *s2, const RowV8 *s3, double *out)
+lanes_sum4(const PlumVec8 *s0, const PlumVec8 *s1, const PlumVec8 *s2, const PlumVec8 *s3,
+           double *out)
 {
-  RowV4 h0 =
+  PlumVec4 h0 =
       __builtin_shufflevector(*s0, *s0, 0, 1, 2, 3) + __builtin_shufflevector(*s0, *s0, 4, 5, 6, 7);
-  RowV4 h1 =
+  PlumVec4 h1 =
       __builtin_shufflevector(*s1, *s1, 0, 1, 2, 3) + __builtin_shufflevector(*s1, *s1, 4, 5, 6, 7);
-  RowV4 h2 =
+  PlumVec4 h2 =
       __builtin_shufflevector(*s2, *s2, 0, 1, 2, 3) + __builtin_shufflevector(*s2, *s2, 4, 5, 6, 7);
-  RowV4 h3 =
+  PlumVec4 h3 =
       __builtin_shufflevector(*s3, *s3, 0, 1, 2, 3) + __builtin_shufflevector(*s3, *s3, 4, 5, 6, 7);
   /* (h0 + h2) and (h1 + h3) of rows 0 and 1, then of rows 2 and 3 */
-  RowV4 e01 =
+  PlumVec4 e01 =
       __builtin_shufflevector(h0, h1, 0, 1, 4, 5) + __builtin_shufflevector(h0, h1, 2, 3, 6, 7);
-  RowV4 e23 =
+  PlumVec4 e23 =
       __builtin_shufflevector(h2, h3, 0, 1, 4, 5) + __builtin_shufflevector(h2, h3, 2, 3, 6, 7);
-  RowV4 sums =
+  PlumVec4 sums =
       __builtin_shufflevector(e01, e23, 0, 2, 4, 6) + __builtin_shufflevector(e01, e23, 1, 3, 5, 7);
-  memcpy(out, &sums, sizeof sums);
+  PLUM_VEC_STORE(out, sums);
 }
 
 /* alpha dot + beta y (y not read when beta is 0: it may hold NaN). */
@@ -318,13 +314,13 @@ row_dots_range(double alpha, const PlumMatrix *a, const double *x, double beta, 
   size_t n = a->cols, full = n - n % 8, ld = a->ld, i = begin;
   for (; i + 4 <= end; i += 4) {
     const double *r0 = PLUM_MATRIX_ROW(a, i), *r1 = r0 + ld, *r2 = r1 + ld, *r3 = r2 + ld;
-    RowV8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, vx, v0, v1, v2, v3;
+    PlumVec8 s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0}, vx, v0, v1, v2, v3;
     for (size_t j = 0; j < full; j += 8) {
-      memcpy(&vx, x + j, sizeof vx);
-      memcpy(&v0, r0 + j, sizeof v0);
-      memcpy(&v1, r1 + j, sizeof v1);
-      memcpy(&v2, r2 + j, sizeof v2);
-      memcpy(&v3, r3 + j, sizeof v3);
+      PLUM_VEC_LOAD(vx, x + j);
+      PLUM_VEC_LOAD(v0, r0 + j);
+      PLUM_VEC_LOAD(v1, r1 + j);
+      PLUM_VEC_LOAD(v2, r2 + j);
+      PLUM_VEC_LOAD(v3, r3 + j);
       s0 += v0 * vx;
       s1 += v1 * vx;
       s2 += v2 * vx;
@@ -345,10 +341,10 @@ row_dots_range(double alpha, const PlumMatrix *a, const double *x, double beta, 
   }
   for (; i < end; i++) {
     const double *row = PLUM_MATRIX_ROW(a, i);
-    RowV8 s = {0}, vx, v;
+    PlumVec8 s = {0}, vx, v;
     for (size_t j = 0; j < full; j += 8) {
-      memcpy(&vx, x + j, sizeof vx);
-      memcpy(&v, row + j, sizeof v);
+      PLUM_VEC_LOAD(vx, x + j);
+      PLUM_VEC_LOAD(v, row + j);
       s += v * vx;
     }
     store_dot(alpha, add_tail(lanes_sum(&s), row, x, full, n), beta, y + i * incy);

@@ -26,6 +26,7 @@
 #define PLUM_VECMATH_H
 
 #include <math.h>
+#include <string.h>
 
 /* A function compiled for AVX-512, AVX2 and the x86-64 baseline, the CPU choosing at load time,
  * for loops of plain arithmetic (GCC on x86-64; elsewhere one ordinary function). A cloned
@@ -67,6 +68,16 @@ plum_vec_log(double x)
 }
 #define PLUM_VEC_CLONES
 #endif
+
+/* Four and eight doubles as GCC vector extensions, for the register-blocked kernels (row dots,
+ * the finiteness probe, the normal matrix, k-means's nearest centre): a clone splits them into
+ * what its instruction set holds (one AVX-512 register, two AVX2 ones, four SSE2 ones). Loaded
+ * and stored by memcpy (no alignment is assumed), through macros: a function taking or
+ * returning one would change ABI between the clones. */
+typedef double PlumVec4 __attribute__((vector_size(4 * sizeof(double))));
+typedef double PlumVec8 __attribute__((vector_size(8 * sizeof(double))));
+#define PLUM_VEC_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
+#define PLUM_VEC_STORE(p, v) memcpy((p), &(v), sizeof(v))
 
 /* Elements per chunk of a position-independent loop. A vectorised loop's scalar remainder
  * rounds differently from its vector body (libm and the vector library differ in the last bits), so

@@ -120,16 +120,9 @@ argmin_centre(const double *c_sq, const double *dist, size_t stride, size_t k)
   return best;
 }
 
-/* Four doubles (GCC/clang vector extension: AVX registers in the AVX2 clone, SSE pairs in the
- * baseline one). */
-typedef double V4 __attribute__((vector_size(4 * sizeof(double))));
-
-/* A macro, not a function: a function returning V4 would change ABI between the clones. */
-#define V4_LOAD(v, p) memcpy(&(v), (p), sizeof(V4))
-
 /* The ‖c‖² − 2xᵀc argmin of one row from its products in two vectors. */
 static inline int
-nearest_of(const Centres *cs, V4 lo, V4 hi)
+nearest_of(const Centres *cs, PlumVec4 lo, PlumVec4 hi)
 {
   double dist[KMEANS_SMALL_K];
   lo *= -2.0;
@@ -145,11 +138,11 @@ nearest_of(const Centres *cs, V4 lo, V4 hi)
 G_ALWAYS_INLINE static inline void
 nearest_four(const Centres *cs, const double *const x[4], int labels[4])
 {
-  V4 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0}, l3 = {0}, h3 = {0};
+  PlumVec4 l0 = {0}, h0 = {0}, l1 = {0}, h1 = {0}, l2 = {0}, h2 = {0}, l3 = {0}, h3 = {0};
   for (size_t j = 0; j < cs->d; j++) {
-    V4 lo, hi;
-    V4_LOAD(lo, cs->Ct + j * KMEANS_SMALL_K);
-    V4_LOAD(hi, cs->Ct + j * KMEANS_SMALL_K + 4);
+    PlumVec4 lo, hi;
+    PLUM_VEC_LOAD(lo, cs->Ct + j * KMEANS_SMALL_K);
+    PLUM_VEC_LOAD(hi, cs->Ct + j * KMEANS_SMALL_K + 4);
     l0 += x[0][j] * lo;
     h0 += x[0][j] * hi;
     l1 += x[1][j] * lo;

@@ -115,36 +115,30 @@ linmodel_gather_clear(LinmodelGather *g)
 
 /* Block products -------------------------------------------------------------------------- */
 
-/* 8 doubles: one AVX-512 register, two AVX2 ones, four SSE2 ones; GCC splits as the clone
- * allows. Loaded and stored by memcpy (no alignment is assumed). */
-typedef double V8 __attribute__((vector_size(8 * sizeof(double))));
-#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(V8))
-#define V8_STORE(p, v) memcpy((p), &(v), sizeof(V8))
-
 /* Columns [j0, j0 + 8) of Xᵀr added to g. Four sums over alternate rows, so that the adds do
  * not wait on each other's latency, kept in registers over the rows. */
 static inline __attribute__((always_inline)) void
 add_xt_r_8(const PlumMatrix *X, const double *r, size_t j0, double *g)
 {
-  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, x0, x1, x2, x3, sum;
+  PlumVec8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, x0, x1, x2, x3, sum;
   size_t i = 0, m = X->rows;
   for (; i + 4 <= m; i += 4) {
-    V8_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
-    V8_LOAD(x1, PLUM_MATRIX_ROW(X, i + 1) + j0);
-    V8_LOAD(x2, PLUM_MATRIX_ROW(X, i + 2) + j0);
-    V8_LOAD(x3, PLUM_MATRIX_ROW(X, i + 3) + j0);
+    PLUM_VEC_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
+    PLUM_VEC_LOAD(x1, PLUM_MATRIX_ROW(X, i + 1) + j0);
+    PLUM_VEC_LOAD(x2, PLUM_MATRIX_ROW(X, i + 2) + j0);
+    PLUM_VEC_LOAD(x3, PLUM_MATRIX_ROW(X, i + 3) + j0);
     a0 += r[i] * x0;
     a1 += r[i + 1] * x1;
     a2 += r[i + 2] * x2;
     a3 += r[i + 3] * x3;
   }
   for (; i < m; i++) {
-    V8_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
+    PLUM_VEC_LOAD(x0, PLUM_MATRIX_ROW(X, i) + j0);
     a0 += r[i] * x0;
   }
-  V8_LOAD(sum, g + j0);
+  PLUM_VEC_LOAD(sum, g + j0);
   sum += (a0 + a1) + (a2 + a3);
-  V8_STORE(g + j0, sum);
+  PLUM_VEC_STORE(g + j0, sum);
 }
 
 /* Σ r[0..m) in eight lanes, added pairwise, then the last m % 8 in turn: one scalar chain of m
@@ -152,10 +146,10 @@ add_xt_r_8(const PlumMatrix *X, const double *r, size_t j0, double *g)
 static inline __attribute__((always_inline)) double
 sum_v8(const double *r, size_t m)
 {
-  V8 acc = {0}, v;
+  PlumVec8 acc = {0}, v;
   size_t i = 0;
   for (; i + 8 <= m; i += 8) {
-    V8_LOAD(v, r + i);
+    PLUM_VEC_LOAD(v, r + i);
     acc += v;
   }
   double total = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
@@ -200,13 +194,13 @@ add_xt_r(const PlumMatrix *X, const double *r, gboolean intercept, double *g)
  * and the right-hand side Aᵀz. Inlined, so a NULL sx costs nothing. */
 static inline __attribute__((always_inline)) void
 gram_tile_8(const PlumMatrix *X, const double *s, const double *z, size_t i0, size_t j0, double *G,
-            size_t ldg, V8 *sx, V8 *zx)
+            size_t ldg, PlumVec8 *sx, PlumVec8 *zx)
 {
-  V8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
-  V8 cs = {0}, cz = {0}, x, xs;
+  PlumVec8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+  PlumVec8 cs = {0}, cz = {0}, x, xs;
   for (size_t k = 0; k < X->rows; k++) {
     const double *row = PLUM_MATRIX_ROW(X, k), *xi = row + i0;
-    V8_LOAD(x, row + j0);
+    PLUM_VEC_LOAD(x, row + j0);
     xs = x * s[k];
     if (sx) {
       cz += z[k] * x;
@@ -221,7 +215,7 @@ gram_tile_8(const PlumMatrix *X, const double *s, const double *z, size_t i0, si
     a6 += xi[6] * xs;
     a7 += xi[7] * xs;
   }
-  V8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+  PlumVec8 acc[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
   for (size_t r = 0; r < 8; r++)
     for (size_t c = i0 == j0 ? r : 0; c < 8; c++)
       G[(i0 + r) * ldg + j0 + c] += acc[r][c];
@@ -254,7 +248,7 @@ add_weighted_system(const PlumMatrix *X, const double *s, const double *z, gbool
   size_t d = X->cols, full = d - d % 8;
   for (size_t i0 = 0; i0 < full; i0 += 8) {
     if (intercept || z) {
-      V8 sx, zx;
+      PlumVec8 sx, zx;
       gram_tile_8(X, s, z ? z : s, i0, i0, G, ldg, &sx, &zx);
       for (size_t c = 0; intercept && c < 8; c++)
         G[(i0 + c) * ldg + d] += sx[c];
