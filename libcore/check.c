@@ -63,10 +63,10 @@ bind(Check *ck, const char *const *extra, GError **error)
       g_free(assignment);
     }
   }
-  PlumBinding *b =
-      ok ? plum_binding_new_from_node(ck->reg, plum_component_kind(ck->c),
-                                      plum_config_lookup(cfg, "component"), "component", error)
-         : NULL;
+  PlumBinding *b = ok ? plum_binding_new_from_node(ck->reg, plum_component_kind(ck->c),
+                                                   plum_config_lookup(cfg, "component"),
+                                                   "component", error)
+                      : NULL;
   plum_config_free(cfg);
   return b;
 }
@@ -431,8 +431,11 @@ check_objective(Check *ck, const PlumModelVTable *vt, const PlumBinding *b, cons
   GError *error = NULL;
   void *inst = vt->create(plum_binding_params(b), &error);
   PlumRng *rng = plum_rng_new(3);
-  PlumFitData fd = {
-      .struct_size = sizeof fd, .X = d->X, .y = d->y, .n_classes = d->n_classes, .rng = rng};
+  PlumFitData fd = {.struct_size = sizeof fd,
+                    .X = d->X,
+                    .y = d->y,
+                    .n_classes = d->n_classes,
+                    .rng = rng};
   PlumObjective obj = {.struct_size = sizeof obj};
   gboolean ok = inst != NULL && vt->objective(inst, &fd, &obj, &error);
   double err = INFINITY;
@@ -649,12 +652,12 @@ check_gram_gradient(Check *ck, const PlumBinding *b, const PlumMatrix *X)
   PlumMatrix *K = plum_matrix_new(n, n, NULL), *Kp = plum_matrix_new(n, n, NULL),
              *Km = plum_matrix_new(n, n, NULL);
   PlumMatrix *dK = g_new0(PlumMatrix, p);
-  double *storage = g_new0(double, p *n *n);
+  double *storage = g_new0(double, p * n * n);
   for (size_t k = 0; k < p; k++)
     dK[k] = plum_matrix_view(storage + k * n * n, n, n, 0);
   GError *error = NULL;
-  gboolean ok =
-      plum_kernel_gram(b, X, NULL, K, &error) && plum_kernel_gram_gradient(b, X, K, dK, &error);
+  gboolean ok = plum_kernel_gram(b, X, NULL, K, &error) &&
+                plum_kernel_gram_gradient(b, X, K, dK, &error);
   PlumBinding *work = plum_binding_copy(b);
   double *theta = g_new(double, p), *lower = g_new(double, p), *upper = g_new(double, p);
   double worst = 0;
@@ -962,8 +965,8 @@ static const KindChecks kind_checks[PLUM_KIND_LAST + 1] = {
 };
 
 size_t
-plum_check_component(const PlumRegistry *reg, const PlumComponent *c, const char *const *overrides,
-                     PlumCheckFunc report, gpointer user)
+plum_check_component(const PlumRegistry *reg, const PlumComponent *c,
+                     const char *const *overrides, PlumCheckFunc report, gpointer user)
 {
   Check ck = {.reg = reg, .c = c, .overrides = overrides, .report = report, .user = user};
   const KindChecks *kc = &kind_checks[plum_component_kind(c)];
