@@ -602,7 +602,8 @@ pipeline_fit(PlumPipeline *p, const PlumDataset *ds, gboolean show_progress, gbo
         .rng = rng,
         .progress = progress,
         .report = report,
-        /* check_finite_for has checked X, unless the model takes NaN */
+        /* X is finite (checked above, or read by this pipeline's CSV reader), unless the
+         * model takes NaN and nothing looked */
         .flags = (caps & PLUM_CAP_ALLOW_NAN) ? 0 : PLUM_FIT_X_FINITE,
     };
     ok = p->model.vt->fit(p->model.instance, &fd, error);

@@ -71,7 +71,7 @@ test_weighted_system(void)
           for (size_t i = 0; i < m; i++)
             s[i] = fabs(s[i]); /* weights are >= 0 */
           PlumMatrix X = plum_matrix_view(data, m, d, ld);
-          double *G = g_new(double, p *ldg), *want = g_new(double, p *ldg);
+          double *G = g_new(double, p * ldg), *want = g_new(double, p * ldg);
           double *rhs = g_new(double, p + 1), *want_rhs = g_new(double, p + 1);
           for (size_t i = 0; i < p * ldg; i++)
             G[i] = want[i] = 0.01 * (double)i;

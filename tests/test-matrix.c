@@ -252,14 +252,15 @@ test_gemv(void)
   g_free(a.data);
 }
 
-/* plum_matrix_row_dots against a plain sum for every width up to 40 (each path of its blocks
- * of 16 and 4 and the elements left over), on a strided view with alpha, beta and incy, and
- * each row's result bit for bit the same computed alone, among others, or offset in memory. */
+/* plum_matrix_row_dots against a plain sum for every width up to 40 (its blocks of 8 columns and
+ * the elements left over, in groups of four rows and the rows left over), on a strided view with
+ * alpha, beta and incy, and each row's result bit for bit the same computed alone, among others, or
+ * offset in memory. */
 static void
 test_row_dots(void)
 {
   const size_t rows = 37, ld = 45;
-  double *data = g_new(double, rows *ld + 8), x[41];
+  double *data = g_new(double, rows * ld + 8), x[41];
   for (size_t i = 0; i < rows * ld + 8; i++)
     data[i] = sin(0.37 * (double)i) * (1.0 + (double)(i % 7));
   for (size_t j = 0; j < G_N_ELEMENTS(x); j++)
@@ -283,7 +284,7 @@ test_row_dots(void)
     }
     /* the same values one element further on in memory: a different alignment */
     if (d > 0) {
-      double *moved = g_new(double, rows *ld + 1), y2[37];
+      double *moved = g_new(double, rows * ld + 1), y2[37];
       memcpy(moved + 1, data, rows * ld * sizeof *moved);
       PlumMatrix b = plum_matrix_view(moved + 1, rows, d, ld);
       for (size_t i = 0; i < rows; i++)

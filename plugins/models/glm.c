@@ -101,7 +101,7 @@ typedef struct {
   double *rhs;         /* p: Aᵀ W z */
   gboolean G_factored; /* G holds the factor of the last working system */
   double *eval_theta;  /* p: where mu, eval_dev and eval_obj were last evaluated */
-  gboolean eval_valid; /* FALSE once mu holds anything else */
+  gboolean eval_valid; /* eval_dev, eval_obj (and mu when mu_full) are at eval_theta */
   double eval_dev, eval_obj;
   /* Σ w log p(y | μ, φ = 1) at eval_theta, when eval_ll_valid: summed in the last IRLS pass of a
    * family whose φ is fixed (ll_in_passing, from the starting θ), so that μ need not be kept. */
@@ -397,7 +397,9 @@ evaluate(GlmProblem *pb, const double *theta, double *objective)
   return evaluate_at(pb, theta, TRUE, FALSE, objective);
 }
 
-/* evaluate, unless η, μ and the system already hold theta's. */
+/* evaluate, unless the last evaluation was at theta: its system is then the one built there, or,
+ * when that evaluation computed F alone (last_step), the last step's, which the standard errors
+ * take as R's glm() does. */
 static gboolean
 evaluate_once(GlmProblem *pb, const double *theta, double *objective)
 {

@@ -34,7 +34,7 @@ void linmodel_gather_clear(LinmodelGather *g);
 /* Products of a block of rows (a few hundred, in cache), where a BLAS call's fixed cost and
  * OpenBLAS's kernels for 16–32 columns lose to a loop that keeps its sums in registers:
  * measured 1.4x faster than two dgemv per block for logistic regression, 2-3x faster than dsyrk
- * for a 17 x 17 normal matrix (bench/RESULTS.md). Vectorised for AVX-512, AVX2 and the x86-64
+ * for a 17 x 17 normal matrix (doc/design.md). Vectorised for AVX-512, AVX2 and the x86-64
  * baseline, chosen by the CPU at load time. */
 
 /* g[j] += Σ_i r[i] X[i][j]: Xᵀr added to g (X->cols entries), and g[X->cols] += Σ_i r[i] when
